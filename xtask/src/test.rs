@@ -1,0 +1,101 @@
+//! `cargo xtask test`: setup, then every test suite the project has.
+//!
+//! Suites are discovered, not listed by hand: native crates, wasm crates
+//! marked `[package.metadata.xtask] wasm-tests = true` (run in headless
+//! Chromium), the LWC jest project and the end-to-end browser tests once
+//! they exist. Counts from each runner are summed into one closing line.
+
+use crate::util::{cmd, packages, root, step, Result};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    suites: Vec<String>,
+}
+
+impl Tally {
+    /// Reads a runner's closing lines: cargo/wasm-bindgen-test
+    /// (`test result: ok. N passed; M failed`), node --test (`# pass N`),
+    /// jest (`Tests: N passed, M total`).
+    fn scan(&mut self, line: &str) {
+        let line = line.trim();
+        let number_before = |word: &str| -> Option<u64> {
+            let words: Vec<&str> = line.split(|c: char| c.is_whitespace() || c == ';' || c == ',').filter(|w| !w.is_empty()).collect();
+            words.windows(2).find(|w| w[1] == word).and_then(|w| w[0].parse().ok())
+        };
+        if line.starts_with("test result:") {
+            self.passed += number_before("passed").unwrap_or(0);
+            self.failed += number_before("failed").unwrap_or(0);
+        } else if let Some(n) = line.strip_prefix("# pass ") {
+            self.passed += n.trim().parse().unwrap_or(0);
+        } else if let Some(n) = line.strip_prefix("# fail ") {
+            self.failed += n.trim().parse().unwrap_or(0);
+        } else if line.starts_with("Tests:") {
+            self.passed += number_before("passed").unwrap_or(0);
+            self.failed += number_before("failed").unwrap_or(0);
+        }
+    }
+
+    /// Runs a suite, echoing its stdout while counting its results.
+    fn run(&mut self, name: &str, c: &mut Command) -> Result {
+        step(name);
+        c.stdout(Stdio::piped());
+        let mut child = c.spawn().map_err(|e| format!("{name}: cannot start: {e}"))?;
+        let stdout = child.stdout.take().expect("piped");
+        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            println!("{line}");
+            self.scan(&line);
+        }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        self.suites.push(name.to_owned());
+        if status.success() { Ok(()) } else { Err(format!("test suite '{name}' failed ({status})")) }
+    }
+}
+
+pub fn test() -> Result {
+    crate::setup::setup()?;
+    let pkgs = packages()?;
+    let mut tally = Tally::default();
+
+    let mut native = cmd(env!("CARGO"));
+    native.args(["test", "--workspace"]);
+    for p in pkgs.iter().filter(|p| p.wasm) {
+        native.args(["--exclude", &p.name]);
+    }
+    tally.run("native tests (unit, property, integration)", &mut native)?;
+
+    // The core crate must stay usable from the browser.
+    step("bt-core builds for wasm32");
+    crate::util::run(cmd(env!("CARGO")).args(["build", "--quiet", "-p", "bt-core", "--target", "wasm32-unknown-unknown"]))?;
+
+    for p in pkgs.iter().filter(|p| p.wasm_tests) {
+        let mut c = cmd(env!("CARGO"));
+        c.args(["test", "-p", &p.name, "--target", "wasm32-unknown-unknown"])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        tally.run(&format!("{} in headless Chromium", p.name), &mut c)?;
+    }
+
+    let lwc = root().join("salesforce-lwc-wrapper");
+    if lwc.join("package.json").is_file() {
+        crate::setup::npm_ci(&lwc)?;
+        tally.run("Salesforce LWC jest tests", cmd("npx").args(["--no-install", "sfdx-lwc-jest", "--", "--ci"]).current_dir(&lwc))?;
+    }
+
+    let e2e = root().join("tests/e2e");
+    if e2e.is_dir() && std::fs::read_dir(&e2e).map_err(|e| e.to_string())?.flatten().any(|f| f.file_name().to_string_lossy().ends_with(".test.mjs")) {
+        crate::build::build()?;
+        tally.run("end-to-end browser tests", cmd("node").args(["--test", "--test-concurrency=1", "tests/e2e/"]))?;
+    }
+
+    eprintln!("\nxtask test: {} suites green: {}", tally.suites.len(), tally.suites.join("; "));
+    println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed > 0 {
+        return Err(format!("{} tests failed", tally.failed));
+    }
+    Ok(())
+}
