@@ -150,7 +150,12 @@ impl Settings {
     /// setting (and line) so an admin can fix them in one pass.
     pub fn from_raw(raw: &RawSettings) -> Result<Settings, Vec<InputError>> {
         let mut errors = Vec::new();
-        let host = ApplianceHost::parse(&raw.hostname).map_err(|e| errors.push(e)).ok();
+        // A loopback hostname can only be the local sandbox appliance (a real
+        // appliance is never the agent's own machine), which speaks plain http.
+        let host = ApplianceHost::parse(&raw.hostname)
+            .map(|h| if h.is_loopback() { ApplianceHost::parse_loopback_sandbox(&raw.hostname).unwrap_or(h) } else { h })
+            .map_err(|e| errors.push(e))
+            .ok();
         let console = Console::parse(&raw.console).map_err(|e| errors.push(e)).ok();
 
         let mut issues: Vec<IssueChoice> = Vec::new();
@@ -276,6 +281,14 @@ mod tests {
         r.allow_rdp = false;
         r.allow_remote_console = false;
         assert!(Settings::from_raw(&r).is_ok(), "pinned/local need no Jumpoint");
+    }
+
+    #[test]
+    fn loopback_hostnames_are_the_http_sandbox() {
+        let mut r = raw();
+        r.hostname = "127.0.0.1:9000".into();
+        assert_eq!(Settings::from_raw(&r).unwrap().host.base_url(), "http://127.0.0.1:9000");
+        assert_eq!(Settings::from_raw(&raw()).unwrap().host.base_url(), "https://support.example.com");
     }
 
     #[test]
