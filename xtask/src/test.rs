@@ -39,14 +39,27 @@ impl Tally {
         }
     }
 
-    /// Runs a suite, echoing its stdout while counting its results.
+    /// Runs a suite, echoing its output while counting its results. Both
+    /// streams are read: jest prints its summary on stderr.
     fn run(&mut self, name: &str, c: &mut Command) -> Result {
         step(name);
-        c.stdout(Stdio::piped());
+        c.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = c.spawn().map_err(|e| format!("{name}: cannot start: {e}"))?;
+        let stderr = child.stderr.take().expect("piped");
+        let err_lines = std::thread::spawn(move || {
+            BufReader::new(stderr)
+                .lines()
+                .map_while(std::result::Result::ok)
+                .inspect(|line| eprintln!("{line}"))
+                .filter(|line| line.trim_start().starts_with("Tests:"))
+                .collect::<Vec<_>>()
+        });
         let stdout = child.stdout.take().expect("piped");
         for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
             println!("{line}");
+            self.scan(&line);
+        }
+        for line in err_lines.join().unwrap_or_default() {
             self.scan(&line);
         }
         let status = child.wait().map_err(|e| e.to_string())?;
