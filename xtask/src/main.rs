@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod package;
 mod setup;
 mod test;
 mod util;
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::setup(),
         Some("test") => test::test(),
         Some("build") => setup::setup().and_then(|_| build::build()),
-        Some("package") => Err("`package` is not built yet: the Zendesk zip, SFDX project and help-center asset arrive with their host issues".into()),
+        Some("package") => setup::setup().and_then(|_| build::build()).and_then(|_| package::package()),
         Some("demo") => Err("`demo` is not built yet: the demo pages arrive with the host issues".into()),
         Some("bench") => setup::setup().and_then(|_| bench::bench(args.get(1).map(String::as_str).unwrap_or("all"))),
         Some("-h" | "--help" | "help") | None => {

@@ -61,7 +61,7 @@ pub fn describe(c: &Command) -> String {
 }
 
 pub fn is_root() -> bool {
-    output(&mut Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0")
+    output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0")
 }
 
 /// Workspace packages with their `[package.metadata.xtask]` tables.
