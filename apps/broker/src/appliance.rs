@@ -1,0 +1,346 @@
+//! The appliance client (APPLIANCE-API.md §2, §3, §5).
+//!
+//! - OAuth `client_credentials` with HTTP Basic auth. ONE token is cached and
+//!   shared by every request until shortly before it expires. Refreshing is
+//!   single-flight: callers that find no valid token queue on one lock, the
+//!   first fetches, the rest reuse its token (or its error). An API account
+//!   holds at most 30 live tokens and the 31st silently kills the oldest, so
+//!   fetching per request would break every other caller.
+//! - A 401 from `/api/command` or `/api/reporting` drops the token that was
+//!   refused (only if it is still the current one) and retries ONCE.
+//! - Connect / total timeouts; `Connection: close` on every call, as
+//!   BeyondTrust asks; no idle connections are kept.
+//! - `get_logged_in_reps` and `get_support_teams` answers are reused for a
+//!   few seconds (BeyondTrust asks integrations to cache them).
+
+use crate::config::{Config, Secret};
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use bt_core::encode::component;
+use bt_core::xml::{self, LoggedInRep, SupportTeam};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONNECTION, CONTENT_TYPE};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+/// Refresh this long before the appliance says the token expires (or at
+/// half its lifetime for very short-lived tokens).
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// An appliance access token. Its `Debug` never shows the value.
+pub struct AccessToken {
+    value: String,
+    refresh_at: Instant,
+    /// Increments with every fetched token; a 401 only drops the token it saw.
+    generation: u64,
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken").field("value", &"[redacted]").field("generation", &self.generation).finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    token_type: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct OAuthError {
+    error: String,
+}
+
+struct Cached<T> {
+    at: Instant,
+    value: Arc<T>,
+}
+
+pub struct ApplianceClient {
+    http: reqwest::Client,
+    base: String,
+    token_url: String,
+    command_url: String,
+    reporting_url: String,
+    client_id: String,
+    client_secret: Secret,
+    token: RwLock<Option<Arc<AccessToken>>>,
+    refresh_lock: Mutex<Option<ApiError>>,
+    refresh_attempts: AtomicU64,
+    generation: AtomicU64,
+    request_timeout: Duration,
+    cache_ttl: Duration,
+    reps: Mutex<Option<Cached<Vec<LoggedInRep>>>>,
+    teams: Mutex<Option<Cached<Vec<SupportTeam>>>>,
+    metrics: Arc<Metrics>,
+}
+
+impl ApplianceClient {
+    pub fn new(config: &Config, metrics: Arc<Metrics>) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .pool_max_idle_per_host(0)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("bt-broker/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let base = config.appliance_url.trim_end_matches('/').to_owned();
+        Ok(Self {
+            http,
+            token_url: format!("{base}/oauth2/token"),
+            command_url: format!("{base}/api/command"),
+            reporting_url: format!("{base}/api/reporting"),
+            base,
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            token: RwLock::new(None),
+            refresh_lock: Mutex::new(None),
+            refresh_attempts: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            request_timeout: config.request_timeout,
+            cache_ttl: config.reps_cache_ttl,
+            reps: Mutex::new(None),
+            teams: Mutex::new(None),
+            metrics,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn current_token(&self) -> Option<Arc<AccessToken>> {
+        let guard = self.token.read().unwrap_or_else(|p| p.into_inner());
+        guard.as_ref().filter(|t| Instant::now() < t.refresh_at).cloned()
+    }
+
+    /// The shared access token, fetching it (once, for all waiting callers)
+    /// when there is none or it is about to expire.
+    pub async fn token(&self) -> Result<Arc<AccessToken>, ApiError> {
+        if let Some(t) = self.current_token() {
+            return Ok(t);
+        }
+        let seen_attempts = self.refresh_attempts.load(Ordering::Acquire);
+        let mut last_error = self.refresh_lock.lock().await;
+        if let Some(t) = self.current_token() {
+            return Ok(t);
+        }
+        // Someone fetched while we waited and failed: share their answer
+        // instead of hammering the appliance with one request per caller.
+        if self.refresh_attempts.load(Ordering::Acquire) != seen_attempts {
+            if let Some(e) = last_error.as_ref() {
+                return Err(e.clone());
+            }
+        }
+        self.refresh_attempts.fetch_add(1, Ordering::AcqRel);
+        match self.fetch_token().await {
+            Ok(t) => {
+                *last_error = None;
+                *self.token.write().unwrap_or_else(|p| p.into_inner()) = Some(t.clone());
+                Ok(t)
+            }
+            Err(e) => {
+                *last_error = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// Drops `refused` if it is still the shared token.
+    fn invalidate(&self, refused: &AccessToken) {
+        let mut guard = self.token.write().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_some_and(|t| t.generation == refused.generation) {
+            *guard = None;
+        }
+    }
+
+    async fn fetch_token(&self) -> Result<Arc<AccessToken>, ApiError> {
+        use base64::Engine;
+        let started = Instant::now();
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.client_id, self.client_secret.expose()));
+        let mut auth = HeaderValue::from_str(&format!("Basic {basic}")).map_err(|_| ApiError::ApplianceAuthFailed)?;
+        auth.set_sensitive(true);
+        let result = self
+            .http
+            .post(&self.token_url)
+            .header(AUTHORIZATION, auth)
+            .header(CONNECTION, "close")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+            .await;
+        let outcome = async {
+            let resp = result.map_err(|e| self.transport_error(e))?;
+            let status = resp.status();
+            let body = resp.bytes().await.map_err(|e| self.transport_error(e))?;
+            if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+                return Err(ApiError::ApplianceAuthFailed);
+            }
+            if status == StatusCode::BAD_REQUEST {
+                let invalid_client = serde_json::from_slice::<OAuthError>(&body).is_ok_and(|e| e.error == "invalid_client" || e.error == "unauthorized_client");
+                return Err(if invalid_client {
+                    ApiError::ApplianceAuthFailed
+                } else {
+                    ApiError::ApplianceError("The appliance refused the broker's OAuth token request (HTTP 400): check that the API account is enabled".into())
+                });
+            }
+            if !status.is_success() {
+                return Err(ApiError::ApplianceError(format!("The appliance answered the OAuth token request with HTTP {status}: try again later")));
+            }
+            let token: TokenResponse = serde_json::from_slice(&body).map_err(|_| ApiError::ApplianceError("The appliance's OAuth answer is not the expected JSON: is BT_APPLIANCE_URL the appliance's public site?".into()))?;
+            if token.access_token.is_empty() || token.token_type.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case("bearer")) {
+                return Err(ApiError::ApplianceError("The appliance's OAuth answer has no bearer token".into()));
+            }
+            let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3600).max(1));
+            let early = if lifetime > REFRESH_MARGIN * 2 { lifetime - REFRESH_MARGIN } else { lifetime / 2 };
+            tracing::info!(expires_in_secs = lifetime.as_secs(), "fetched an appliance access token");
+            Ok(Arc::new(AccessToken {
+                value: token.access_token,
+                refresh_at: started + early,
+                generation: self.generation.fetch_add(1, Ordering::AcqRel) + 1,
+            }))
+        }
+        .await;
+        let label = match &outcome {
+            Ok(_) => "ok",
+            Err(e) => e.code().as_str(),
+        };
+        self.metrics.token_refresh(label);
+        self.metrics.observe_appliance("oauth_token", label, started.elapsed());
+        if let Err(e) = &outcome {
+            tracing::warn!(error = %e, "appliance token request failed");
+        }
+        outcome
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ApiError {
+        if e.is_timeout() {
+            ApiError::ApplianceTimeout(self.request_timeout.as_millis() as u64)
+        } else if e.is_connect() {
+            ApiError::ApplianceUnreachable(format!("cannot connect to {}", self.base))
+        } else {
+            ApiError::ApplianceUnreachable(format!("the connection to {} failed", self.base))
+        }
+    }
+
+    /// One authenticated call; on a 401 the token is dropped and the call
+    /// is made once more with a fresh one.
+    async fn call(&self, label: &'static str, reporting: bool, params: &[(&str, &str)]) -> Result<String, ApiError> {
+        let started = Instant::now();
+        let outcome = self.call_inner(reporting, params).await;
+        let out = match &outcome {
+            Ok(_) => "ok",
+            Err(e) => e.code().as_str(),
+        };
+        self.metrics.observe_appliance(label, out, started.elapsed());
+        tracing::debug!(call = label, outcome = out, elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "appliance call");
+        outcome
+    }
+
+    async fn call_inner(&self, reporting: bool, params: &[(&str, &str)]) -> Result<String, ApiError> {
+        let encoded = params.iter().map(|(k, v)| format!("{}={}", component(k), component(v))).collect::<Vec<_>>().join("&");
+        for attempt in 0..2 {
+            let token = self.token().await?;
+            let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.value)).map_err(|_| ApiError::ApplianceAuthFailed)?;
+            auth.set_sensitive(true);
+            let request = if reporting {
+                self.http.get(format!("{}?{encoded}", self.reporting_url))
+            } else {
+                self.http.post(&self.command_url).header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(encoded.clone())
+            };
+            let resp = request.header(AUTHORIZATION, auth).header(CONNECTION, "close").send().await.map_err(|e| self.transport_error(e))?;
+            let status = resp.status();
+            if status == StatusCode::UNAUTHORIZED {
+                // Drain so the connection closes cleanly, then refetch once.
+                let _ = resp.bytes().await;
+                self.invalidate(&token);
+                if attempt == 0 {
+                    tracing::info!("the appliance refused the access token; fetching a new one");
+                    continue;
+                }
+                return Err(ApiError::ApplianceAuthFailed);
+            }
+            let body = resp.text().await.map_err(|e| self.transport_error(e))?;
+            if status == StatusCode::FORBIDDEN {
+                return Err(ApiError::ApplianceError(if reporting {
+                    "The appliance refused the report: ask your admin to give the API account \"Allow Access to Support Session Reports and Recordings\"".into()
+                } else {
+                    "The appliance refused the command: ask your admin to give the API account Command API access".into()
+                }));
+            }
+            if !status.is_success() {
+                return Err(ApiError::ApplianceError(format!("The appliance answered with HTTP {status}: try again later; if it persists, ask your admin to check the appliance")));
+            }
+            return Ok(body);
+        }
+        unreachable!("the loop returns on its second attempt")
+    }
+
+    /// `action=generate_session_key&type=support&queue_id=...`.
+    pub async fn generate_session_key(&self, queue_id: &str, external_key: Option<&str>, ttl: Option<u32>) -> Result<Result<xml::SessionKeyXml, xml::ResponseError>, ApiError> {
+        let ttl = ttl.map(|t| t.to_string());
+        let mut params = vec![("action", "generate_session_key"), ("type", "support"), ("queue_id", queue_id)];
+        if let Some(k) = external_key {
+            params.push(("session.custom.external_key", k));
+        }
+        if let Some(t) = ttl.as_deref() {
+            params.push(("ttl", t));
+        }
+        let body = self.call("generate_session_key", false, &params).await?;
+        Ok(xml::parse_session_key(&body))
+    }
+
+    /// Logged-in representatives, reused for the cache lifetime.
+    pub async fn logged_in_reps(&self) -> Result<Arc<Vec<LoggedInRep>>, ApiError> {
+        let mut slot = self.reps.lock().await;
+        if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
+            return Ok(c.value.clone());
+        }
+        let body = self.call("get_logged_in_reps", false, &[("action", "get_logged_in_reps")]).await?;
+        let reps = Arc::new(xml::parse_logged_in_reps(&body).map_err(response_error)?);
+        *slot = Some(Cached { at: Instant::now(), value: reps.clone() });
+        Ok(reps)
+    }
+
+    /// Support teams, reused for the cache lifetime.
+    pub async fn support_teams(&self) -> Result<Arc<Vec<SupportTeam>>, ApiError> {
+        let mut slot = self.teams.lock().await;
+        if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
+            return Ok(c.value.clone());
+        }
+        let body = self.call("get_support_teams", false, &[("action", "get_support_teams")]).await?;
+        let teams = Arc::new(xml::parse_support_teams(&body).map_err(response_error)?);
+        *slot = Some(Cached { at: Instant::now(), value: teams.clone() });
+        Ok(teams)
+    }
+
+    /// `generate_report=SupportSession` from `start_time` until now.
+    pub async fn support_sessions(&self, start_time: i64) -> Result<Vec<xml::SupportSession>, ApiError> {
+        let start = start_time.to_string();
+        let body = self.call("report_support_session", true, &[("generate_report", "SupportSession"), ("start_time", &start), ("duration", "0")]).await?;
+        xml::parse_session_list(&body).map_err(response_error)
+    }
+
+    /// `generate_report=SupportSessionListing` over the same window: lsid → has_recording.
+    pub async fn session_listing(&self, start_time: i64) -> Result<Vec<(String, bool)>, ApiError> {
+        let start = start_time.to_string();
+        let body = self.call("report_support_session_listing", true, &[("generate_report", "SupportSessionListing"), ("start_time", &start), ("duration", "0")]).await?;
+        xml::parse_session_listing(&body).map_err(response_error)
+    }
+}
+
+/// An unexpected `<error>` or malformed answer.
+pub fn response_error(e: xml::ResponseError) -> ApiError {
+    match e {
+        xml::ResponseError::Api { message, .. } => ApiError::ApplianceError(format!("The appliance refused the request: {message}")),
+        xml::ResponseError::Malformed(why) => ApiError::ApplianceError(format!("The appliance's answer could not be read ({why}): is BT_APPLIANCE_URL the appliance's public site?")),
+    }
+}

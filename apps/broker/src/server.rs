@@ -1,0 +1,230 @@
+//! Wiring: shared state, the router, start/stop, logging.
+
+use crate::appliance::ApplianceClient;
+use crate::auth::Verifier;
+use crate::config::Config;
+use crate::handlers;
+use crate::metrics::Metrics;
+use crate::ratelimit::CallerLimiter;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use bt_core::wire::ErrorCode;
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct Shared {
+    pub config: Config,
+    pub appliance: ApplianceClient,
+    pub verifier: Verifier,
+    pub limiter: CallerLimiter,
+    pub metrics: Arc<Metrics>,
+}
+
+/// Cheap to clone: one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Result<Self, StartError> {
+        let metrics = Arc::new(Metrics::new());
+        let appliance = ApplianceClient::new(&config, metrics.clone()).map_err(StartError::Config)?;
+        let verifier = Verifier::new(&config).map_err(StartError::Config)?;
+        let limiter = CallerLimiter::new(config.rate_limit);
+        Ok(Self(Arc::new(Shared { config, appliance, verifier, limiter, metrics })))
+    }
+}
+
+/// Records every API request: metrics by route and outcome, one log line.
+async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    let status = response.status();
+    let outcome = match response.extensions().get::<ErrorCode>() {
+        Some(code) => code.as_str(),
+        None if status.is_success() || status.is_redirection() => "ok",
+        None => "error",
+    };
+    state.metrics.observe_request(&route, outcome, elapsed);
+    tracing::info!(method = %method, route = %route, status = status.as_u16(), outcome, elapsed_ms = elapsed.as_secs_f64() * 1e3, "request");
+    response
+}
+
+/// The whole application: API, metrics, health, static files.
+pub fn router(state: AppState) -> Router {
+    let mut api = Router::new()
+        .route("/v1/session-keys", post(handlers::create_session_key))
+        .route("/v1/reps/me", get(handlers::rep_me))
+        .route("/v1/sessions", get(handlers::sessions));
+    if state.config.dev_token_host.is_some() {
+        api = api.route("/dev/host-token", get(handlers::dev_host_token));
+    }
+    let api = api
+        .route("/v1/{*rest}", axum::routing::any(handlers::not_found))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::cors::cors))
+        .merge(
+            Router::new()
+                .route("/healthz", get(handlers::healthz))
+                .route("/readyz", get(handlers::readyz))
+                .route("/metrics", get(handlers::metrics)),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(DefaultBodyLimit::max(state.config.body_limit));
+    let mut app = crate::static_files::mount(api, &state.config.static_files, &state.config.allowed_origins);
+    if state.config.static_files.site_dir.is_none() {
+        app = app.fallback(handlers::not_found);
+    }
+    app.with_state(state)
+}
+
+/// A broker serving on a bound address.
+pub struct RunningBroker {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl RunningBroker {
+    /// `http://ADDR`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for RunningBroker {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds `config.listen` (use port 0 for an ephemeral port) and serves in
+/// the background until [`RunningBroker::shutdown`] or drop.
+pub async fn start(config: Config) -> Result<RunningBroker, StartError> {
+    let (tx, rx) = oneshot::channel::<()>();
+    let (addr, state, fut) = bind(config, async {
+        let _ = rx.await;
+    })
+    .await?;
+    let task = tokio::spawn(fut);
+    Ok(RunningBroker { addr, state, shutdown: Some(tx), task })
+}
+
+/// Serves in the foreground until `shutdown` resolves (then drains).
+pub async fn serve(config: Config, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+    let (addr, _state, fut) = bind(config, shutdown).await?;
+    tracing::info!(%addr, "bt-broker listening");
+    fut.await;
+    tracing::info!("bt-broker stopped");
+    Ok(())
+}
+
+async fn bind(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(SocketAddr, AppState, impl std::future::Future<Output = ()> + Send + 'static), StartError> {
+    if config.is_insecure_remote() {
+        tracing::warn!(appliance = %config.appliance_url, "BT_ALLOW_INSECURE=1: talking to the appliance over plain http; the client secret and tokens cross the network unencrypted");
+    }
+    tracing::info!(config = ?config, "starting");
+    let listen = config.listen;
+    let state = AppState::new(config)?;
+    let listener = listen_on(listen).map_err(|source| StartError::Bind { addr: listen, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: listen, source })?;
+    let app = router(state.clone());
+    let pruner_state = state.clone();
+    let fut = async move {
+        let pruner = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                pruner_state.limiter.prune();
+            }
+        });
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            tracing::error!(error = %e, "server error");
+        }
+        pruner.abort();
+    };
+    Ok((addr, state, fut))
+}
+
+/// Binds with a deep accept queue (4096, capped by the kernel's somaxconn):
+/// the default 1024 overflows under bursts of new connections, and every
+/// dropped SYN costs its client a one-second retransmit.
+pub fn listen_on(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.set_nodelay(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// JSON logs to stdout. `filter` is an env-filter directive such as `info`
+/// (overridden by `BT_LOG` when set).
+pub fn init_logging(filter: &str) {
+    let filter = std::env::var("BT_LOG").unwrap_or_else(|_| filter.to_owned());
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_current_span(false)
+        .try_init();
+}
