@@ -175,6 +175,9 @@ pub struct StaticConfig {
     pub site_dir: Option<PathBuf>,
     /// Served at `/apps/` (built widget bundles, `target/dist`). `BT_DIST_DIR`.
     pub dist_dir: Option<PathBuf>,
+    /// Served at `/packages/` (host packages, `target/packages`): the demo's
+    /// help-center page loads the packaged single-file asset from here.
+    pub packages_dir: Option<PathBuf>,
 }
 
 /// Everything the broker needs to run.
@@ -203,6 +206,10 @@ pub struct Config {
     pub static_files: StaticConfig,
     /// Mount `GET /dev/host-token` (sandbox mode only: mints demo host tokens).
     pub dev_token_host: Option<String>,
+    /// Sandbox mode only: the widget settings the demo host pages hand to
+    /// their apps (served at `/apps/demo-settings.json` and, for the Halo
+    /// page, `/apps/halo/config.json`).
+    pub demo_settings: Option<serde_json::Value>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -233,6 +240,7 @@ impl Config {
             zendesk: None,
             static_files: StaticConfig::default(),
             dev_token_host: None,
+            demo_settings: None,
         })
     }
 
@@ -329,6 +337,7 @@ impl Config {
         let static_files = StaticConfig {
             site_dir: get("BT_STATIC_DIR")?.filter(|v| !v.is_empty()).map(PathBuf::from),
             dist_dir: get("BT_DIST_DIR")?.filter(|v| !v.is_empty()).map(PathBuf::from),
+            packages_dir: get("BT_PACKAGES_DIR")?.filter(|v| !v.is_empty()).map(PathBuf::from),
         };
 
         let config = Config {
@@ -349,6 +358,7 @@ impl Config {
             zendesk,
             static_files,
             dev_token_host: None,
+            demo_settings: None,
         };
         if config.host_secrets.is_empty() && config.zendesk.is_none() {
             return Err(cfg_err("BT_HOST_SECRETS", "no calling host is configured: set id=secret[,id=secret...]"));

@@ -9,18 +9,15 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use bt_core::values::{parse_id, ExternalKey, IssueCode};
+use bt_core::values::{parse_id, ExternalKey, HistoryDays, IssueCode, KeyTtl};
 use bt_core::wire::{ErrorBody, QueueChoice, RepStatus, SessionKeyRequest, SessionKeyResponse, SessionSummary, SessionsResponse};
 use bt_core::xml::{ApiErrorKind, ResponseError};
-use bt_core::{Field, InputError, Problem};
+use bt_core::Field;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// Shortest and longest session key lifetime a caller may ask for.
-pub const TTL_RANGE: (u32, u32) = (60, 86_400);
-/// `GET /v1/sessions` window: default and maximum days.
+/// `GET /v1/sessions` window when the caller names none.
 pub const DAYS_DEFAULT: u32 = 30;
-pub const DAYS_MAX: u32 = 90;
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
@@ -66,9 +63,7 @@ pub async fn create_session_key(
         Some(k) => Some(ExternalKey::parse(k)?),
     };
     if let Some(ttl) = req.ttl_seconds {
-        if !(TTL_RANGE.0..=TTL_RANGE.1).contains(&ttl) {
-            return Err(InputError::new(Field::Ttl, Problem::OutOfRange { min: TTL_RANGE.0 as u64, max: TTL_RANGE.1 as u64 }).into());
-        }
+        KeyTtl::new(ttl)?;
     }
     let (queue_id, username) = match &req.queue {
         QueueChoice::Me => {
@@ -156,10 +151,7 @@ pub async fn sessions(
     let key = ExternalKey::parse(q.external_key.as_deref().unwrap_or(""))?;
     let days = match q.days.as_deref().map(str::trim) {
         None | Some("") => DAYS_DEFAULT,
-        Some(d) => match d.parse::<u32>() {
-            Ok(n) if (1..=DAYS_MAX).contains(&n) => n,
-            _ => return Err(ApiError::InvalidInput(format!("days: must be between 1 and {DAYS_MAX}"))),
-        },
+        Some(d) => HistoryDays::parse(d)?.get(),
     };
     let start = now_unix() as i64 - i64::from(days) * 86_400;
     let mut found: Vec<_> = state
@@ -237,6 +229,11 @@ pub async fn dev_host_token(State(state): State<AppState>, Query(q): Query<DevTo
     let token = jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes()))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Json(serde_json::json!({"token": token, "expires_in": 600})))
+}
+
+/// Sandbox mode: the settings an admin would give the demo's widget apps.
+pub async fn demo_settings(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    state.config.demo_settings.clone().map(Json).ok_or_else(|| ApiError::NotFound("No such endpoint".into()))
 }
 
 /// Unknown API paths.

@@ -30,12 +30,37 @@ struct Args {
     /// overrides BT_DIST_DIR).
     #[arg(long = "dist", value_name = "DIR")]
     dist_dir: Option<PathBuf>,
+    /// Serve this directory at `/packages/` (host packages, e.g. target/packages).
+    #[arg(long = "packages", value_name = "DIR")]
+    packages_dir: Option<PathBuf>,
 }
 
 fn random_secret() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
     (0..32).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
+}
+
+/// What an admin would configure for the demo: every Jump method on, the
+/// sandbox's issues, Jumpoints and teams, and the sandbox as the appliance
+/// (a loopback hostname, so links use http).
+fn demo_settings(sandbox_url: &str) -> serde_json::Value {
+    let hostname = sandbox_url.trim_start_matches("http://").trim_end_matches('/');
+    serde_json::json!({
+        "hostname": hostname,
+        "issues": "general_tech=General Technical Issues\nbilling=Billing",
+        "jumpoints": "Network01\nHead Office",
+        "teams": "1=Tier 1\n2=Tier 2",
+        "allow_pinned_client": true,
+        "allow_push_local": true,
+        "allow_push_remote": true,
+        "allow_rdp": true,
+        "allow_remote_console": true,
+        "allow_vpro": true,
+        "allow_vnc": true,
+        "allow_general_queue": true,
+        "console": "desktop",
+    })
 }
 
 fn env_nonempty(key: &str) -> Option<String> {
@@ -90,6 +115,7 @@ async fn run(args: Args) -> Result<(), String> {
             config.static_files.dist_dir = Some(d.into());
         }
         config.dev_token_host = Some("demo".into());
+        config.demo_settings = Some(demo_settings(&sb.url()));
         if let Some(l) = listen {
             config.listen = l;
         }
@@ -112,6 +138,9 @@ async fn run(args: Args) -> Result<(), String> {
     }
     if let Some(d) = args.dist_dir {
         config.static_files.dist_dir = Some(d);
+    }
+    if let Some(d) = args.packages_dir {
+        config.static_files.packages_dir = Some(d);
     }
     for dir in [&config.static_files.site_dir, &config.static_files.dist_dir].into_iter().flatten() {
         if !dir.is_dir() {

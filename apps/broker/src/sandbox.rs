@@ -281,6 +281,8 @@ fn seed(now: i64) -> (Vec<Rep>, Vec<Team>, Vec<Issue>, Vec<Session>) {
         session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a03", 2 * DAY, 1200, Some("4712"), "John Roe", (3, "Carol"), true),
         session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a04", 100 * DAY, 600, Some("4711"), "Jane Doe", (1, "Alice"), false),
         session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a05", 3600, 120, None, "Walk-in", (1, "Alice"), false),
+        // The Salesforce demo's case id.
+        session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a06", 5 * 3600, 1500, Some("5003000000D8cuIAAR"), "Jane Doe", (3, "Carol"), true),
     ];
     (reps, teams, issues, sessions)
 }

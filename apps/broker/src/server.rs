@@ -84,6 +84,11 @@ pub fn router(state: AppState) -> Router {
     if state.config.dev_token_host.is_some() {
         api = api.route("/dev/host-token", get(handlers::dev_host_token));
     }
+    if state.config.demo_settings.is_some() {
+        api = api
+            .route("/apps/demo-settings.json", get(handlers::demo_settings))
+            .route("/apps/halo/config.json", get(handlers::demo_settings));
+    }
     let api = api
         .route("/v1/{*rest}", axum::routing::any(handlers::not_found))
         .layer(middleware::from_fn_with_state(state.clone(), crate::cors::cors))

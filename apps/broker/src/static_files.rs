@@ -65,6 +65,9 @@ pub fn mount<S: Clone + Send + Sync + 'static>(router: Router<S>, cfg: &StaticCo
     let csp = Arc::new(csp(allowed));
     let layer = middleware::from_fn_with_state(csp, static_headers);
     let mut router = router;
+    if let Some(packages) = &cfg.packages_dir {
+        router = router.nest_service("/packages", Router::new().fallback_service(ServeDir::new(packages)).layer(layer.clone()));
+    }
     if let Some(dist) = &cfg.dist_dir {
         router = router.nest_service("/apps", Router::new().fallback_service(ServeDir::new(dist).append_index_html_on_directories(true)).layer(layer.clone()));
     }

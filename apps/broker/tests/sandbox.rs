@@ -105,17 +105,17 @@ async fn reporting_api_windows_and_listing() {
     };
     let now = common::now() as i64;
     let all = xml::parse_session_list(&get(format!("generate_report=SupportSession&start_time={}&duration=0", now - 200 * 86_400)).await).unwrap();
-    assert_eq!(all.len(), 5);
+    assert_eq!(all.len(), 6);
     let recent = xml::parse_session_list(&get(format!("generate_report=SupportSession&start_time={}&duration=0", now - 2 * 86_400 - 60)).await).unwrap();
-    assert_eq!(recent.len(), 3, "1 h, 1 day and 2 days ago");
+    assert_eq!(recent.len(), 4, "1 h, 5 h, 1 day and 2 days ago");
     let today = time::OffsetDateTime::now_utc().date();
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let by_date = xml::parse_session_list(&get(format!("generate_report=SupportSession&start_date={}&duration=0", (today - time::Duration::days(5)).format(&fmt).unwrap())).await).unwrap();
-    assert_eq!(by_date.len(), 4);
+    assert_eq!(by_date.len(), 5);
     let one = xml::parse_session_list(&get("generate_report=SupportSession&lsid=7b1c0a3e5d9f4e21a0c8b6d4e2f01a03".into()).await).unwrap();
     assert_eq!(one[0].external_key.as_deref(), Some("4712"));
     let listing = xml::parse_session_listing(&get(format!("generate_report=SupportSessionListing&start_time={}&duration=0", now - 200 * 86_400)).await).unwrap();
-    assert_eq!(listing.iter().filter(|(_, rec)| *rec).count(), 2);
+    assert_eq!(listing.iter().filter(|(_, rec)| *rec).count(), 3);
     assert!(xml::parse_session_list(&get("generate_report=SupportSession".into()).await).is_err());
     assert!(xml::parse_session_list(&get("generate_report=Nope&start_time=0".into()).await).is_err());
 }

@@ -40,6 +40,7 @@ pub enum Field {
     Template,
     TeamId,
     Ttl,
+    Days,
     /// A line of the multi-line "Issues" setting (1-based).
     IssuesLine(usize),
     /// A line of the multi-line "Jumpoints" setting (1-based).
@@ -87,6 +88,7 @@ impl Field {
             Field::Template => "template".into(),
             Field::TeamId => "team id".into(),
             Field::Ttl => "ttl_seconds".into(),
+            Field::Days => "days".into(),
             Field::IssuesLine(n) => format!("Issues, line {n}"),
             Field::JumpointsLine(n) => format!("Jumpoints, line {n}"),
             Field::TeamsLine(n) => format!("Teams, line {n}"),

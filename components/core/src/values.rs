@@ -319,6 +319,53 @@ pub fn parse_id(value: &str, field: Field) -> Result<u64, InputError> {
     }
 }
 
+/// Declares a whole-number value with an inclusive range.
+macro_rules! ranged_value {
+    ($(#[$doc:meta])* $name:ident, $field:expr, $min:expr, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(u32);
+
+        impl $name {
+            pub const MIN: u32 = $min;
+            pub const MAX: u32 = $max;
+
+            pub fn new(n: u32) -> Result<Self, InputError> {
+                if (Self::MIN..=Self::MAX).contains(&n) {
+                    Ok(Self(n))
+                } else {
+                    Err(InputError::new($field, Problem::OutOfRange { min: Self::MIN as u64, max: Self::MAX as u64 }))
+                }
+            }
+
+            pub fn parse(value: &str) -> Result<Self, InputError> {
+                let value = value.trim();
+                if value.is_empty() {
+                    return Err(InputError::new($field, Problem::Required));
+                }
+                match value.parse::<u32>() {
+                    Ok(n) if value.bytes().all(|b| b.is_ascii_digit()) => Self::new(n),
+                    _ => Err(InputError::new($field, Problem::OutOfRange { min: Self::MIN as u64, max: Self::MAX as u64 })),
+                }
+            }
+
+            pub fn get(self) -> u32 {
+                self.0
+            }
+        }
+    };
+}
+
+ranged_value!(
+    /// How long a server-side session key lives (`ttl_seconds`): one minute to one day.
+    KeyTtl, Field::Ttl, 60, 86_400
+);
+ranged_value!(
+    /// How many days of session history to fetch (`days`). The appliance keeps
+    /// session data for a limited time (90 days in one guide).
+    HistoryDays, Field::Days, 1, 90
+);
+
 /// Checks a value against a character class: letters and digits plus `extra`.
 fn check_token(value: &str, field: &Field, max: usize, extra: &[u8], allowed: &'static str) -> Result<(), InputError> {
     if value.is_empty() {
@@ -553,6 +600,14 @@ mod tests {
         assert!(e.to_string().contains("at most 10240 bytes"), "{e}");
         // A refused set leaves the fields as they were.
         assert_eq!(f.iter().count(), 9);
+    }
+
+    #[test]
+    fn ttl_and_history_windows() {
+        assert_eq!(KeyTtl::parse("3600").unwrap().get(), 3600);
+        assert_eq!(KeyTtl::new(59).unwrap_err().to_string(), "ttl_seconds: must be between 60 and 86400");
+        assert_eq!(HistoryDays::parse("91").unwrap_err().to_string(), "days: must be between 1 and 90");
+        assert!(HistoryDays::parse("7d").is_err());
     }
 
     #[test]
