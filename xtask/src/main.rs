@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod demo;
 mod package;
 mod setup;
 mod test;
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
         Some("test") => test::test(),
         Some("build") => setup::setup().and_then(|_| build::build()),
         Some("package") => setup::setup().and_then(|_| build::build()).and_then(|_| package::package()),
-        Some("demo") => Err("`demo` is not built yet: the demo pages arrive with the host issues".into()),
+        Some("demo") => demo::demo(&args[1..]),
         Some("bench") => setup::setup().and_then(|_| bench::bench(args.get(1).map(String::as_str).unwrap_or("all"))),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");

@@ -101,8 +101,19 @@ pub fn test() -> Result {
 
     let e2e = root().join("tests/e2e");
     if e2e.is_dir() && std::fs::read_dir(&e2e).map_err(|e| e.to_string())?.flatten().any(|f| f.file_name().to_string_lossy().ends_with(".test.mjs")) {
+        // The e2e tests drive the real release bundles, packages and broker.
         crate::build::build()?;
-        tally.run("end-to-end browser tests", cmd("node").args(["--test", "--test-concurrency=1", "tests/e2e/"]))?;
+        crate::package::package()?;
+        crate::demo::build_broker()?;
+        let mut files: Vec<String> = std::fs::read_dir(&e2e)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|f| f.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".test.mjs"))
+            .map(|n| format!("tests/e2e/{n}"))
+            .collect();
+        files.sort();
+        tally.run("end-to-end browser tests", cmd("node").args(["--test", "--test-concurrency=1"]).args(&files))?;
     }
 
     eprintln!("\nxtask test: {} suites green: {}", tally.suites.len(), tally.suites.join("; "));

@@ -1,0 +1,48 @@
+//! `cargo xtask demo [--port N]`: builds and packages every app, then runs
+//! `bt-broker --sandbox` serving the demo pages, the bundles and the packages
+//! until Ctrl-C.
+
+use crate::util::{cmd, root, run, step, Result};
+
+pub const DEMO_PAGES: &[(&str, &str)] = &[
+    ("/demo/zendesk/", "Zendesk ticket sidebar (ZAF app in an iframe)"),
+    ("/demo/help-center/", "Zendesk Help Center click-to-chat (single js asset)"),
+    ("/demo/salesforce/", "Salesforce Case page (LWC iframe + postMessage bridge)"),
+    ("/demo/halo/", "HaloPSA asset with the custom button"),
+];
+
+/// The broker binary the demo and the end-to-end tests run.
+pub fn build_broker() -> Result {
+    run(cmd(env!("CARGO")).args(["build", "--quiet", "-p", "bt-broker", "--bin", "bt-broker"]))
+}
+
+/// The sandbox broker serving the demo: pages, bundles, packages.
+pub fn broker_command(port: u16) -> std::process::Command {
+    let mut c = cmd(root().join("target/debug/bt-broker"));
+    c.args(["--sandbox", "--port", &port.to_string(), "--static", "static", "--dist", "target/dist", "--packages", "target/packages"]);
+    c
+}
+
+pub fn demo(args: &[String]) -> Result {
+    let port = match args.iter().position(|a| a == "--port") {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|p| p.parse::<u16>().ok())
+            .filter(|p| *p > 0)
+            .ok_or("--port: must be between 1 and 65535")?,
+        None => 8080,
+    };
+    crate::setup::setup()?;
+    crate::build::build()?;
+    crate::package::package()?;
+    step("starting the broker with its sandbox appliance");
+    build_broker()?;
+    let base = format!("http://127.0.0.1:{port}");
+    eprintln!("\nDemo at {base}/ (Ctrl-C to stop):");
+    for (path, what) in DEMO_PAGES {
+        eprintln!("  {base}{path:<20} {what}");
+    }
+    eprintln!();
+    // The broker handles Ctrl-C itself and shuts down gracefully.
+    run(&mut broker_command(port))
+}
