@@ -1,0 +1,237 @@
+//! SessionKeyPanel: the broker-backed session key (feature `broker`).
+
+use std::time::Duration;
+
+use bt_core::encode::component;
+use bt_core::settings::Settings;
+use bt_core::values::ExternalKey;
+use bt_core::wire::{QueueChoice, RepStatus, SessionKeyRequest, SessionKeyResponse};
+use leptos::prelude::*;
+
+use super::qr::QrCode;
+use crate::broker::{self, BrokerError};
+use crate::host::Mail;
+use crate::i18n::{fill, key};
+use crate::time;
+use crate::ui::{
+    broker_error, enter_submits, error_slot, field, gated, message_line, use_style, CopyField,
+    FieldSpec, Kind,
+};
+use crate::{tr, use_ctx, Ctx};
+
+/// The queue options the settings allow: (value, label). "me" always first.
+fn queue_options(ctx: &Ctx, settings: &Settings) -> Vec<(String, String)> {
+    let a = key(ctx.lang.get());
+    let mut options = vec![("me".to_owned(), a.queue_me.to_owned())];
+    if settings.allow_general_queue {
+        options.push(("general".to_owned(), a.queue_general.to_owned()));
+    }
+    for team in &settings.teams {
+        options.push((
+            format!("team:{}", team.id),
+            fill(a.queue_team, &[&team.name]),
+        ));
+    }
+    options
+}
+
+fn parse_queue(value: &str) -> QueueChoice {
+    match value {
+        "general" => QueueChoice::General,
+        v => match v.strip_prefix("team:") {
+            Some(id) => QueueChoice::Team(id.to_owned()),
+            None => QueueChoice::Me,
+        },
+    }
+}
+
+/// The broker-backed session key panel.
+#[component]
+pub fn SessionKeyPanel() -> impl IntoView {
+    use_style("bt-session-key", include_str!("style.css"));
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let body = gated(std::sync::Arc::new(|settings, record| {
+        view! { <KeyGenerator settings=settings.clone() record=record/> }.into_any()
+    }));
+    view! {
+        <section class="bt-widget bt-session-key">
+            <h2 class="bt-title">{tr!(lang, key.session_key)}</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let has_broker = ctx.host().transport().is_some();
+    let options = {
+        let ctx = ctx.clone();
+        let settings = settings.clone();
+        Signal::derive(move || queue_options(&ctx, &settings))
+    };
+    let queue = RwSignal::new("me".to_owned());
+    let busy = RwSignal::new(false);
+    let result = RwSignal::new(None::<Result<SessionKeyResponse, BrokerError>>);
+    let rep = RwSignal::new(None::<Result<RepStatus, BrokerError>>);
+    let now = RwSignal::new(ctx.host().now_ms());
+    let key_error = RwSignal::new(None::<String>);
+
+    // The agent's console status, so they hear about "not available" before
+    // the customer does.
+    if has_broker {
+        let fut = broker::rep_status(ctx.host().transport());
+        leptos::task::spawn_local(async move {
+            let status = fut.await;
+            rep.try_set(Some(status));
+        });
+    }
+
+    // The countdown's clock.
+    {
+        let host = ctx.host().clone();
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                now.try_set(host.now_ms());
+            },
+            Duration::from_millis(1000),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+
+    let generate = {
+        let ctx = ctx.clone();
+        let record = record.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let external_key = match ExternalKey::parse(&record) {
+                Ok(k) => k,
+                Err(e) => {
+                    key_error.set(Some(crate::i18n::input_error(lang.get_untracked(), &e)));
+                    return;
+                }
+            };
+            key_error.set(None);
+            busy.set(true);
+            let request = SessionKeyRequest {
+                external_key: Some(external_key.as_str().to_owned()),
+                queue: parse_queue(&queue.get_untracked()),
+                ttl_seconds: None,
+            };
+            let host = ctx.host().clone();
+            leptos::task::spawn_local(async move {
+                let answer = broker::create_session_key(host.transport(), &request).await;
+                now.try_set(host.now_ms());
+                result.try_set(Some(answer));
+                busy.try_set(false);
+            });
+        }
+    };
+
+    let offline = Signal::derive(move || {
+        !matches!(
+            rep.get(),
+            Some(Ok(RepStatus {
+                logged_in: false,
+                ..
+            }))
+        )
+    });
+    let rep_error = Signal::derive(move || rep.get().and_then(Result::err));
+    let show_queue = options.with_untracked(|o| o.len() > 1);
+    let button_label = Signal::derive(move || {
+        let a = key(lang.get());
+        if busy.get() {
+            a.generating
+        } else if matches!(result.get(), Some(Ok(_))) {
+            a.regenerate
+        } else {
+            a.generate_session_key
+        }
+    });
+    let disabled = Signal::derive(move || busy.get() || !has_broker);
+    let aria_busy = Signal::derive(move || busy.get().then_some("true"));
+    let failure = Signal::derive(move || result.get().and_then(Result::err));
+    let answer = Signal::derive(move || result.get().and_then(Result::ok));
+
+    view! {
+        <p class="bt-warning" role="status" hidden=offline>{tr!(lang, key.rep_offline)}</p>
+        <div class="bt-warning-box">{error_slot(rep_error)}</div>
+        {(!has_broker).then(|| broker_error(BrokerError::NoBroker))}
+        <form class="bt-form bt-session-key-form" on:submit=generate on:keydown=enter_submits>
+            {show_queue.then(|| field(FieldSpec::new("queue", tr!(lang, key.queue), Kind::Select(options), queue, Signal::derive(|| None))))}
+            <button type="submit" class="bt-button bt-primary" disabled=disabled aria-busy=aria_busy>
+                {button_label}
+            </button>
+        </form>
+        {message_line("bt-field-error", Some("alert"), key_error.into())}
+        <div class="bt-result">
+            {error_slot(failure)}
+            {move || answer.get().map(|key| view! { <KeyView key=key now=now/> })}
+        </div>
+    }
+}
+
+#[component]
+fn KeyView(key: SessionKeyResponse, now: RwSignal<f64>) -> impl IntoView {
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let expires = time::parse_ms(&key.expires_at);
+    let remaining = Signal::derive(move || expires.map(|e| ((e - now.get()) / 1000.0).ceil()));
+    let expired = Signal::derive(move || remaining.get().is_some_and(|r| r <= 0.0));
+    let countdown_hidden = Signal::derive(move || remaining.get().is_none() || expired.get());
+    let countdown = Signal::derive(move || {
+        remaining.get().map(|r| {
+            fill(
+                crate::i18n::key(lang.get()).expires_in,
+                &[&time::clock(r.max(0.0) as u64)],
+            )
+        })
+    });
+    let expired_text =
+        Signal::derive(move || expired.get().then(|| crate::i18n::key(lang.get()).expired));
+    let mail = Mail {
+        to: ctx.host().customer_email(),
+        subject: key.mail_subject.clone(),
+        body: key.mail_body.clone(),
+    };
+    let email = if ctx.host().can_send_mail() {
+        let host = ctx.host().clone();
+        view! {
+            <button type="button" class="bt-button bt-secondary" on:click=move |_| host.send_mail(&mail)>
+                {tr!(lang, key.email_session_key)}
+            </button>
+        }
+        .into_any()
+    } else {
+        let href = format!(
+            "mailto:{}?subject={}&body={}",
+            mail.to.as_deref().map(component).unwrap_or_default(),
+            component(&mail.subject),
+            component(&mail.body)
+        );
+        view! { <a class="bt-button bt-secondary" href=href>{tr!(lang, key.email_session_key)}</a> }
+            .into_any()
+    };
+    let short_key = key.short_key.clone();
+    let url = key.key_url.clone();
+    view! {
+        <div class="bt-key" class:bt-expired=expired>
+            <p class="bt-visually-hidden" aria-live="polite">{tr!(lang, key.key_ready)} " " {short_key}</p>
+            <CopyField label=tr!(lang, key.session_key) value=key.short_key.clone() class="bt-key-value"/>
+            <CopyField label=tr!(lang, key.session_key_url) value=key.key_url.clone() class="bt-key-url"/>
+            <p class="bt-countdown" hidden=countdown_hidden>{countdown}</p>
+            <p class="bt-expired-message" role="status">{expired_text}</p>
+            <div class="bt-actions" hidden=expired>{email}</div>
+            <div class="bt-qr-box" hidden=expired>
+                <QrCode data=url label=tr!(lang, key.qr_label)/>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,34 @@
+//! Dates and durations through the browser's `Date` (no date crate in wasm).
+
+/// Milliseconds since the epoch of an RFC 3339 timestamp; `None` if invalid.
+pub fn parse_ms(rfc3339: &str) -> Option<f64> {
+    let ms = js_sys::Date::parse(rfc3339);
+    (!ms.is_nan()).then_some(ms)
+}
+
+/// `m:ss` (or `h:mm:ss`) for a number of seconds.
+pub fn clock(total_seconds: u64) -> String {
+    let (h, m, s) = (
+        total_seconds / 3600,
+        (total_seconds / 60) % 60,
+        total_seconds % 60,
+    );
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// A date and time in the user's language, e.g. `21.11.2026, 10:15`.
+pub fn local_datetime(rfc3339: &str, lang_tag: &str) -> String {
+    let Some(ms) = parse_ms(rfc3339) else {
+        return rfc3339.to_owned();
+    };
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    let options = js_sys::Object::new();
+    for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    date.to_locale_string(lang_tag, &options).into()
+}
