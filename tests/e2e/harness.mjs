@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'tools/package.json'));
@@ -48,7 +49,7 @@ export async function launchBrowser() {
  * A page that records console errors and every appliance link the widgets
  * open (client_script, start_session), answering them with an empty page.
  */
-export async function openPage(browser, broker, { colorScheme = 'light' } = {}) {
+export async function openPage(browser, { colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ colorScheme });
   const page = await context.newPage();
   const errors = [];
@@ -88,4 +89,21 @@ export async function assertAccessible(frame, label) {
       .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
   });
   assert.deepEqual(result, [], `${label}: axe found serious/critical violations`);
+}
+
+/**
+ * Registers before/after hooks that start one broker and one browser for
+ * the test file; the returned object holds them once `before` has run.
+ */
+export function demoSuite() {
+  const suite = { broker: null, browser: null };
+  before(async () => {
+    suite.broker = await startBroker();
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    suite.broker?.stop();
+  });
+  return suite;
 }

@@ -10,6 +10,9 @@ pub fn build() -> Result {
     // Trunk runs offline so it never downloads its own wasm-bindgen or
     // wasm-opt; fetch crates first so the offline build has them.
     run(cmd(env!("CARGO")).args(["fetch", "--quiet"]))?;
+    // The Zendesk sidebar's page loads the ZAF SDK; locally (demo, tests) that
+    // is the npm SDK bundled into one script.
+    run(cmd("node").args(["tools/bundle-zaf-sdk.mjs", "target/zaf/zaf_sdk.js"]))?;
     for app in apps {
         step(&format!("building {app} (release)"));
         let dist = root().join("target/dist").join(&app);

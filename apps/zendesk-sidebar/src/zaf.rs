@@ -1,0 +1,251 @@
+//! The Zendesk adapter: ZAF (the Zendesk App Framework client) mapped onto
+//! the widgets' `Host` trait.
+//!
+//! - ticket id, current user and requester from `client.get`, settings from
+//!   `client.metadata()`, location from `client.context()` (the new-ticket
+//!   sidebar has no ticket: the widgets ask to save it first);
+//! - broker calls through `client.request` with Zendesk's JWT signing: the
+//!   secure setting `broker_secret` is only ever named as a placeholder, so
+//!   Zendesk's proxy signs and the secret never reaches this iframe;
+//! - "Email Session Key" writes a public reply, so Zendesk mails the requester;
+//! - `resize` and `colorScheme.changed` as ZAF defines them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bt_core::settings::Settings;
+use bt_core::InputError;
+use bt_widgets::host::{
+    Agent, BrokerRequest, BrokerResponse, ColorScheme, HostEvent, LocalFuture, Mail, PageConfig, Transport,
+    TransportError,
+};
+use bt_widgets::Host;
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A ZAF client (`ZAFClient.init()`).
+    pub type ZafClient;
+    #[wasm_bindgen(method)]
+    fn get(this: &ZafClient, paths: &JsValue) -> Promise;
+    #[wasm_bindgen(method)]
+    fn metadata(this: &ZafClient) -> Promise;
+    #[wasm_bindgen(method)]
+    fn context(this: &ZafClient) -> Promise;
+    #[wasm_bindgen(method)]
+    fn invoke(this: &ZafClient, name: &str, arg: &JsValue) -> Promise;
+    #[wasm_bindgen(method)]
+    fn set(this: &ZafClient, key: &str, value: &JsValue) -> Promise;
+    #[wasm_bindgen(method)]
+    fn request(this: &ZafClient, options: &JsValue) -> Promise;
+    #[wasm_bindgen(method)]
+    fn on(this: &ZafClient, name: &str, handler: &Closure<dyn FnMut(JsValue)>);
+}
+
+/// The host's audience claim for broker tokens (CONTRACTS.md §3).
+const AUDIENCE: &str = "bt-broker";
+/// How long a proxy-signed broker token lives (the broker accepts ≤ 15 min).
+const TOKEN_SECONDS: u32 = 300;
+
+fn prop(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn prop_string(obj: &JsValue, key: &str) -> Option<String> {
+    let v = prop(obj, key);
+    v.as_string().or_else(|| v.as_f64().map(|n| format!("{n}"))).filter(|s| !s.is_empty())
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+/// `ZAFClient.init()`, or `None` outside Zendesk (no ZAF SDK on the page, or
+/// no `origin`/`app_guid` in the query: `init()` answers `false`).
+pub fn init_client() -> Option<ZafClient> {
+    let global = js_sys::global();
+    let zaf = prop(&global, "ZAFClient");
+    let init = prop(&zaf, "init").dyn_into::<js_sys::Function>().ok()?;
+    let client = init.call0(&zaf).ok()?;
+    client.is_object().then(|| client.unchecked_into())
+}
+
+/// Everything the sidebar learned from Zendesk at start.
+pub struct ZendeskHost {
+    client: Rc<ZafClient>,
+    ticket_id: Option<String>,
+    agent: Option<Agent>,
+    requester_email: Option<String>,
+    locale: String,
+    scheme: ColorScheme,
+    settings: Result<Settings, Vec<InputError>>,
+    broker_url: Option<String>,
+    host_id: String,
+    listeners: Rc<RefCell<Vec<Rc<dyn Fn(HostEvent)>>>>,
+    _handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+}
+
+impl ZendeskHost {
+    /// Asks Zendesk for the context, settings, ticket and user.
+    pub async fn connect(client: ZafClient) -> Result<Self, JsValue> {
+        let metadata = JsFuture::from(client.metadata()).await?;
+        let context = JsFuture::from(client.context()).await?;
+        let on_ticket = prop_string(&context, "location").as_deref() == Some("ticket_sidebar");
+        let paths = js_sys::Array::of2(&"currentUser".into(), &"colorScheme".into());
+        if on_ticket {
+            paths.push(&"ticket.id".into());
+            paths.push(&"ticket.requester.email".into());
+        }
+        // Unknown paths come back under `errors` instead of failing the call.
+        let data = JsFuture::from(client.get(&paths)).await?;
+        let user = prop(&data, "currentUser");
+
+        // Settings: the app's parameters, read the same way every host does.
+        let settings_obj = prop(&metadata, "settings");
+        let mut config = PageConfig::default();
+        if let Some(json) = js_sys::JSON::stringify(&settings_obj).ok().and_then(|s| s.as_string()) {
+            config.merge_json(&json);
+        }
+        let settings = Settings::from_raw(&config.raw_settings());
+        Ok(Self {
+            client: Rc::new(client),
+            ticket_id: if on_ticket { prop_string(&data, "ticket.id") } else { None },
+            agent: prop_string(&user, "name").map(|name| Agent { name, email: prop_string(&user, "email") }),
+            requester_email: prop_string(&data, "ticket.requester.email"),
+            locale: prop_string(&user, "locale").unwrap_or_else(|| "en".into()),
+            scheme: ColorScheme::parse(&prop_string(&data, "colorScheme").unwrap_or_default()),
+            settings,
+            broker_url: config.get("broker_url").map(|u| u.trim_end_matches('/').to_owned()),
+            host_id: config.get("broker_host_id").unwrap_or("zendesk").to_owned(),
+            listeners: Rc::default(),
+            _handlers: RefCell::default(),
+        })
+    }
+
+    fn listen(&self, event: &str, map: fn(JsValue) -> Option<HostEvent>) {
+        let listeners = self.listeners.clone();
+        let handler = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| {
+            if let Some(event) = map(value) {
+                for l in listeners.borrow().iter() {
+                    l(event.clone());
+                }
+            }
+        });
+        self.client.on(event, &handler);
+        self._handlers.borrow_mut().push(handler);
+    }
+}
+
+/// Broker calls through `client.request`: Zendesk's proxy substitutes the
+/// secure setting and signs an HS256 JWT with the claims below.
+struct ZafTransport {
+    client: Rc<ZafClient>,
+    base_url: String,
+    host_id: String,
+    subject: String,
+}
+
+impl Transport for ZafTransport {
+    fn send(&self, request: BrokerRequest) -> LocalFuture<Result<BrokerResponse, TransportError>> {
+        let claims = object(&[
+            ("iss", self.host_id.as_str().into()),
+            ("aud", AUDIENCE.into()),
+            ("sub", self.subject.as_str().into()),
+        ]);
+        let jwt = object(&[
+            ("algorithm", "HS256".into()),
+            ("secret_key", "{{setting.broker_secret}}".into()),
+            ("expiry", TOKEN_SECONDS.into()),
+            ("claims", claims),
+        ]);
+        let mut options = vec![
+            ("url", JsValue::from_str(&format!("{}{}", self.base_url, request.path))),
+            ("type", request.method.as_str().into()),
+            ("secure", true.into()),
+            ("cors", false.into()),
+            ("httpCompleteResponse", true.into()),
+            ("dataType", "text".into()),
+            ("jwt", jwt),
+        ];
+        if let Some(body) = &request.body {
+            options.push(("contentType", "application/json".into()));
+            options.push(("data", body.as_str().into()));
+        }
+        let promise = self.client.request(&object(&options));
+        Box::pin(async move {
+            // Zendesk resolves 2xx and rejects the rest; both carry the status.
+            let answer = match JsFuture::from(promise).await {
+                Ok(v) => v,
+                Err(v) => v,
+            };
+            let status = prop(&answer, "status").as_f64().unwrap_or(0.0) as u16;
+            if status == 0 {
+                return Err(TransportError("Zendesk could not reach the broker".into()));
+            }
+            let body = prop_string(&answer, "responseText").unwrap_or_default();
+            Ok(BrokerResponse { status, body })
+        })
+    }
+}
+
+impl Host for ZendeskHost {
+    fn record_id(&self) -> Option<String> {
+        self.ticket_id.clone()
+    }
+
+    fn settings(&self) -> Result<Settings, Vec<InputError>> {
+        self.settings.clone()
+    }
+
+    fn locale(&self) -> String {
+        self.locale.clone()
+    }
+
+    fn agent(&self) -> Option<Agent> {
+        self.agent.clone()
+    }
+
+    fn customer_email(&self) -> Option<String> {
+        self.requester_email.clone()
+    }
+
+    fn color_scheme(&self) -> ColorScheme {
+        self.scheme
+    }
+
+    fn subscribe(&self, listener: Rc<dyn Fn(HostEvent)>) {
+        let first = self.listeners.borrow().is_empty();
+        self.listeners.borrow_mut().push(listener);
+        if first {
+            self.listen("colorScheme.changed", |v| Some(HostEvent::ColorScheme(ColorScheme::parse(&v.as_string()?))));
+        }
+    }
+
+    /// A public reply on the ticket: Zendesk mails it to the requester.
+    fn can_send_mail(&self) -> bool {
+        self.ticket_id.is_some()
+    }
+
+    fn send_mail(&self, mail: &Mail) {
+        let _ = self.client.set("comment.type", &"publicReply".into());
+        let text = format!("{}\n\n{}", mail.subject, mail.body);
+        let _ = self.client.invoke("comment.appendText", &text.into());
+    }
+
+    fn transport(&self) -> Option<Rc<dyn Transport>> {
+        let base_url = self.broker_url.clone()?;
+        let subject = self.agent.as_ref().and_then(|a| a.email.clone())?;
+        Some(Rc::new(ZafTransport { client: self.client.clone(), base_url, host_id: self.host_id.clone(), subject }))
+    }
+
+    fn resized(&self, _width: f64, height: f64) {
+        let size = object(&[("height", format!("{}px", height.ceil() as u32).into())]);
+        let _ = self.client.invoke("resize", &size);
+    }
+}
