@@ -2,7 +2,7 @@
 //! `bt-broker --sandbox` serving the demo pages, the bundles and the packages
 //! until Ctrl-C.
 
-use crate::util::{cmd, root, run, step, Result};
+use crate::util::{cmd, run, step, target_dir, Result};
 
 pub const DEMO_PAGES: &[(&str, &str)] = &[
     ("/demo/zendesk/", "Zendesk ticket sidebar (ZAF app in an iframe)"),
@@ -16,9 +16,14 @@ pub fn build_broker() -> Result {
     run(cmd(env!("CARGO")).args(["build", "--quiet", "-p", "bt-broker", "--bin", "bt-broker"]))
 }
 
+/// Where [`build_broker`] puts the binary.
+pub fn broker_binary() -> std::path::PathBuf {
+    target_dir().join("debug/bt-broker")
+}
+
 /// The sandbox broker serving the demo: pages, bundles, packages.
 pub fn broker_command(port: u16) -> std::process::Command {
-    let mut c = cmd(root().join("target/debug/bt-broker"));
+    let mut c = cmd(broker_binary());
     c.args(["--sandbox", "--port", &port.to_string(), "--static", "static", "--dist", "target/dist", "--packages", "target/packages"]);
     c
 }

@@ -113,7 +113,7 @@ pub fn test() -> Result {
             .map(|n| format!("tests/e2e/{n}"))
             .collect();
         files.sort();
-        tally.run("end-to-end browser tests", cmd("node").args(["--test", "--test-concurrency=1"]).args(&files))?;
+        tally.run("end-to-end browser tests", cmd("node").args(["--test", "--test-concurrency=1"]).args(&files).env("BT_BROKER_BIN", crate::demo::broker_binary()))?;
     }
 
     eprintln!("\nxtask test: {} suites green: {}", tally.suites.len(), tally.suites.join("; "));

@@ -11,6 +11,11 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
 }
 
+/// Cargo's target directory (honours `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).map(|d| if d.is_absolute() { d } else { root().join(d) }).unwrap_or_else(|| root().join("target"))
+}
+
 /// Directory of the project's npm tools (binaryen's wasm-opt, playwright-core...).
 pub fn tools_dir() -> PathBuf {
     root().join("tools")
