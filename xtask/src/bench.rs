@@ -19,8 +19,9 @@ pub fn bench(what: &str) -> Result {
     match what {
         "size" => size(),
         "broker" => broker(),
-        "all" => size().and_then(|_| broker()),
-        other => Err(format!("unknown benchmark '{other}': use size, broker or all")),
+        "load" => load(),
+        "all" => size().and_then(|_| load()).and_then(|_| broker()),
+        other => Err(format!("unknown benchmark '{other}': use size, load, broker or all")),
     }
 }
 
@@ -85,4 +86,23 @@ fn broker() -> Result {
     step("broker benchmark (release-native build)");
     let out = root().join("BENCHMARKS.md");
     run(cmd(env!("CARGO")).args(["run", "--quiet", "--profile", "release-native", "-p", "bt-broker", "--bin", "broker-bench", "--", "--out"]).arg(out))
+}
+
+/// Time to `bt-ready` of each demo against a plain-JS page of the same layout.
+fn load() -> Result {
+    crate::build::build()?;
+    crate::package::package()?;
+    crate::demo::build_broker()?;
+    step("load benchmark (10 cold loads per page)");
+    let out = cmd("node")
+        .arg("tests/bench/load.mjs")
+        .env("BT_BROKER_BIN", crate::demo::broker_binary())
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("load benchmark failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let table = String::from_utf8_lossy(&out.stdout);
+    print!("{table}");
+    append(&format!("## Time to bt-ready — {}\n\n{table}", machine_line()))
 }

@@ -20,7 +20,7 @@ usage: cargo xtask <command>
   build            release bundles of every widget app into target/dist/APP/
   package          host packages into target/packages/
   demo [--port N]  build, then serve the demo at http://127.0.0.1:8080/ until Ctrl-C
-  bench [size|broker|all]
+  bench [size|load|broker|all]
                    measured figures appended to BENCHMARKS.md
 ";
 

@@ -9,5 +9,10 @@ config.id = 'bt-config';
 config.textContent = JSON.stringify({ record: '1234', hostname: settings.hostname, issues: settings.issues, locale: document.documentElement.lang });
 document.getElementById('bt-click-to-chat').before(config);
 const asset = document.createElement('script');
-asset.src = '/packages/help-center/bt-click-to-chat.js';
+if (new URLSearchParams(location.search).get('app') === 'plain') {
+  asset.type = 'module';
+  asset.src = '/bench/plain.js?layout=chat'; // the load benchmark's plain-JS baseline
+} else {
+  asset.src = '/packages/help-center/bt-click-to-chat.js';
+}
 document.body.append(asset);

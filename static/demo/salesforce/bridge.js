@@ -29,7 +29,9 @@ for (const [id, label] of VIEWS.filter(([id]) => !only || id === only)) {
   frame.title = 'BeyondTrust Remote Support: ' + label;
   frame.style.height = '320px';
   frame.dataset.view = id;
-  frame.src = `${brokerOrigin}/apps/salesforce-case/index.html?view=${id}&parent=${encodeURIComponent(location.origin)}`;
+  frame.src = params.get('app') === 'plain'
+    ? '/bench/plain.html?layout=case' // the load benchmark's plain-JS baseline
+    : `${brokerOrigin}/apps/salesforce-case/index.html?view=${id}&parent=${encodeURIComponent(location.origin)}`;
   panel.append(title, frame);
   document.getElementById('record').append(panel);
   frames.push(frame);

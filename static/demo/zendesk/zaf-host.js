@@ -116,4 +116,6 @@ document.getElementById('scheme').addEventListener('change', (e) => {
 });
 
 // Zendesk loads the app with its origin and app_guid in the query string.
-iframe.src = '/apps/zendesk-sidebar/index.html?origin=' + encodeURIComponent(location.origin) + '&app_guid=' + appGuid;
+iframe.src = params.get('app') === 'plain'
+  ? '/bench/plain.html?layout=sidebar' // the load benchmark's plain-JS baseline
+  : '/apps/zendesk-sidebar/index.html?origin=' + encodeURIComponent(location.origin) + '&app_guid=' + appGuid;

@@ -1,0 +1,52 @@
+// `cargo xtask bench load`: median time to `bt-ready` over cold loads of each
+// demo, next to a plain-JS page of the same layout served the same way.
+// Prints a markdown table on stdout. Cold = a new browser context (empty
+// cache) per load; time = from the top page's navigation start to the app's
+// `bt-ready` mark (inside its frame where the host frames it).
+import { startBroker, launchBrowser } from '../e2e/harness.mjs';
+
+const RUNS = Number(process.env.BT_LOAD_RUNS || 10);
+const CASES = [
+  { name: 'Zendesk sidebar', wasm: '/demo/zendesk/', plain: '/demo/zendesk/?app=plain', frame: '#app' },
+  { name: 'Help Center click-to-chat', wasm: '/demo/help-center/', plain: '/demo/help-center/?app=plain' },
+  { name: 'Salesforce Case (Session Key)', wasm: '/demo/salesforce/?view=session-key', plain: '/demo/salesforce/?view=session-key&app=plain', frame: 'iframe' },
+  { name: 'Halo Jump To page', wasm: '/apps/halo/index.html?asset=PC-0042&ticket=88', plain: '/bench/plain.html?layout=jump' },
+];
+
+async function timeToReady(browser, url, frameSelector) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  const target = frameSelector ? await (await page.waitForSelector(frameSelector)).contentFrame() : page;
+  await target.waitForFunction(() => performance.getEntriesByName('bt-ready').length > 0, null, { timeout: 30000 });
+  const readyAt = await target.evaluate(() => performance.timeOrigin + performance.getEntriesByName('bt-ready')[0].startTime);
+  const start = await page.evaluate(() => performance.timeOrigin);
+  await context.close();
+  return readyAt - start;
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+const broker = await startBroker();
+const browser = await launchBrowser();
+try {
+  const rows = [];
+  for (const c of CASES) {
+    await timeToReady(browser, broker.url + c.wasm, c.frame); // warm the server, not the browser
+    const wasm = [];
+    const plain = [];
+    for (let i = 0; i < RUNS; i++) {
+      wasm.push(await timeToReady(browser, broker.url + c.wasm, c.frame));
+      plain.push(await timeToReady(browser, broker.url + c.plain, c.frame));
+    }
+    const w = median(wasm);
+    const p = median(plain);
+    rows.push(`| ${c.name} | ${w.toFixed(1)} | ${p.toFixed(1)} | ${(w / p).toFixed(2)} |`);
+  }
+  console.log(`Median of ${RUNS} cold loads (new browser context each), navigation start → \`bt-ready\`, headless Chromium, served by \`bt-broker --sandbox\` (debug build) on loopback.\n`);
+  console.log('| demo | wasm app (ms) | plain-JS page, same layout (ms) | ratio |\n|---|---:|---:|---:|');
+  console.log(rows.join('\n'));
+} finally {
+  await browser.close();
+  broker.stop();
+}
