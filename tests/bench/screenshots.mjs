@@ -28,6 +28,7 @@ try {
     await page.screenshot({ path: path.join(out, `help-center-${scheme}.png`), fullPage: true });
 
     await page.goto(`${broker.url}/demo/salesforce/?scheme=${scheme}`);
+    await page.waitForFunction(() => document.querySelectorAll('iframe').length >= 6);
     for (const f of await page.$$('iframe')) await waitReady(await f.contentFrame());
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(out, `salesforce-${scheme}.png`), fullPage: true });

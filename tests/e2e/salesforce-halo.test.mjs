@@ -69,6 +69,8 @@ test('Salesforce "Sessions": lists the sessions of this case', async () => {
 test('Salesforce: all six components on one page are accessible and error-free', async () => {
   const s = await openPage(suite.browser);
   await s.page.goto(`${suite.broker.url}/demo/salesforce/`);
+  // The page adds its components once it has the settings.
+  await s.page.waitForFunction(() => document.querySelectorAll('iframe').length >= 6);
   const frames = await s.page.$$('iframe');
   assert.equal(frames.length, 6);
   for (const handle of frames) {

@@ -12,7 +12,7 @@ pub fn build() -> Result {
     run(cmd(env!("CARGO")).args(["fetch", "--quiet"]))?;
     // The Zendesk sidebar's page loads the ZAF SDK; locally (demo, tests) that
     // is the npm SDK bundled into one script.
-    run(cmd("node").args(["tools/bundle-zaf-sdk.mjs", "target/zaf/zaf_sdk.js"]))?;
+    run(cmd("node").args(["tools/bundle-zaf-sdk.mjs", "target/dist/vendor/zaf_sdk.js"]))?;
     for app in apps {
         step(&format!("building {app} (release)"));
         let dist = root().join("target/dist").join(&app);

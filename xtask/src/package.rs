@@ -25,8 +25,9 @@ pub const ZENDESK_FILE_LIMIT: u64 = 2_000_000;
 /// Guide's per-asset limit, read strictly (5 MB as 5,000,000 bytes).
 pub const GUIDE_ASSET_LIMIT: u64 = 5_000_000;
 /// The hosted ZAF SDK the packaged sidebar loads (`window.ZAFClient`).
-/// The demo's local bundle of the ZAF SDK (`tools/bundle-zaf-sdk.mjs`).
-pub const LOCAL_ZAF_SDK: &str = "zaf_sdk.js";
+/// Where the sidebar page loads the demo's local bundle of the ZAF SDK
+/// (`tools/bundle-zaf-sdk.mjs`, written to `target/dist/vendor/`).
+pub const LOCAL_ZAF_SDK: &str = "../vendor/zaf_sdk.js";
 pub const ZAF_SDK_URL: &str = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
 /// The help-center asset's file name, as the snippet references it.
 pub const HELP_CENTER_JS: &str = "bt-click-to-chat.js";
@@ -208,8 +209,7 @@ pub fn zendesk_files(manifest_dir: &Path, sidebar_dist: &Path, whitelist: &[Stri
     if !sidebar_dist.join("index.html").is_file() {
         return Err(format!("{} not found: build the widget apps first (`cargo xtask build`)", sidebar_dist.join("index.html").display()));
     }
-    // The local ZAF SDK bundle is for the demo; the package uses Zendesk's.
-    let bundle: Vec<_> = walk(sidebar_dist)?.into_iter().filter(|(rel, _)| rel != LOCAL_ZAF_SDK).collect();
+    let bundle = walk(sidebar_dist)?;
     let names: Vec<String> = bundle.iter().map(|(rel, _)| rel.clone()).filter(|rel| rel != "index.html").collect();
     for (rel, path) in &bundle {
         let data = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -349,7 +349,8 @@ fn local_refs(html: &str) -> Vec<String> {
 /// which is deferred until the document is parsed.
 pub fn ensure_zaf_sdk(html: &str) -> String {
     let hosted = format!("src=\"{ZAF_SDK_URL}\"");
-    let html = html.replace(&format!("src=\"./{LOCAL_ZAF_SDK}\""), &hosted).replace(&format!("src=\"{LOCAL_ZAF_SDK}\""), &hosted);
+    // The demo's local SDK is swapped for Zendesk's hosted one.
+    let html = html.replace(&format!("src=\"{LOCAL_ZAF_SDK}\""), &hosted);
     let html = html.as_str();
     let lower = html.to_ascii_lowercase();
     if lower.contains("zaf_sdk") {
@@ -1296,7 +1297,7 @@ window.wasmBindings = bindings;
         let html = String::from_utf8(files["assets/iframe.html"].clone()).unwrap();
         assert_eq!(html.matches(ZAF_SDK_URL).count(), 1);
         // The demo's local SDK is swapped for Zendesk's hosted one.
-        let local = ensure_zaf_sdk("<head><script src=\"zaf_sdk.js\"></script></head>");
+        let local = ensure_zaf_sdk("<head><script src=\"../vendor/zaf_sdk.js\"></script></head>");
         assert_eq!(local, format!("<head><script src=\"{ZAF_SDK_URL}\"></script></head>"));
         // A classic script in <head>: it runs while the page is parsed, before
         // the deferred module that starts the app.

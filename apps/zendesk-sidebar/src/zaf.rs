@@ -53,9 +53,13 @@ fn prop(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// A string property; numbers (ticket ids) are turned into text by the
+/// browser, which keeps Rust's float formatting out of the wasm.
 fn prop_string(obj: &JsValue, key: &str) -> Option<String> {
     let v = prop(obj, key);
-    v.as_string().or_else(|| v.as_f64().map(|n| format!("{n}"))).filter(|s| !s.is_empty())
+    v.as_string()
+        .or_else(|| v.as_f64().and_then(|_| js_sys::Number::from(v.clone()).to_string(10).ok()).map(String::from))
+        .filter(|s| !s.is_empty())
 }
 
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {

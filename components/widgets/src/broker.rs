@@ -218,7 +218,21 @@ pub async fn sessions(
         });
     }
     // The contract says newest first; sort anyway so a host proxy cannot reorder.
-    sessions
-        .sort_by(|a, b| js_sys::Date::parse(&b.start).total_cmp(&js_sys::Date::parse(&a.start)));
+    // An insertion sort (stable, like `sort_by`): a ticket has a handful of
+    // sessions, and it keeps core's merge/quick sort code out of the wasm.
+    let keyed: Vec<f64> = sessions
+        .iter()
+        .map(|s| js_sys::Date::parse(&s.start))
+        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(keyed.len());
+    for i in 0..keyed.len() {
+        let at = order
+            .iter()
+            .position(|&j| keyed[i].total_cmp(&keyed[j]).is_gt())
+            .unwrap_or(order.len());
+        order.insert(at, i);
+    }
+    let mut slots: Vec<Option<SessionSummary>> = sessions.into_iter().map(Some).collect();
+    let sessions = order.into_iter().filter_map(|i| slots[i].take()).collect();
     Ok(SessionsResponse { sessions })
 }

@@ -13,11 +13,23 @@ pub fn clock(total_seconds: u64) -> String {
         (total_seconds / 60) % 60,
         total_seconds % 60,
     );
+    // Written by hand: no `format!` padding machinery for a countdown.
+    let mut out = String::new();
     if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
+        out.push_str(&h.to_string());
+        out.push(':');
+        two_digits(&mut out, m);
     } else {
-        format!("{m}:{s:02}")
+        out.push_str(&m.to_string());
     }
+    out.push(':');
+    two_digits(&mut out, s);
+    out
+}
+
+fn two_digits(out: &mut String, n: u64) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// A date and time in the user's language, e.g. `21.11.2026, 10:15`.

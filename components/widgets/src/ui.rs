@@ -53,6 +53,37 @@ pub fn use_style(id: &'static str, css: &'static str) {
     }
 }
 
+/// `Effect::new` behind one erased closure type: every effect of the widgets
+/// shares one copy of the effect machinery (and of its async task) in the
+/// wasm instead of one per closure.
+pub fn effect(f: impl Fn() + 'static) {
+    erased_effect(Box::new(f));
+}
+
+fn erased_effect(f: Box<dyn Fn()>) {
+    Effect::new(move |_| f());
+}
+
+/// `spawn_local` behind one erased future type (one copy of the task glue).
+pub fn spawn(fut: impl std::future::Future<Output = ()> + 'static) {
+    spawn_boxed(Box::pin(fut));
+}
+
+fn spawn_boxed(fut: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
+    leptos::task::spawn_local(fut);
+}
+
+/// A reactive child (`{move || ...}` in a view) behind one erased closure
+/// type: Leptos generates the render/rebuild code of a reactive child per
+/// closure type, so every dynamic part of the widgets shares one copy.
+pub fn dyn_view(f: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+    erased_view(std::sync::Arc::new(f))
+}
+
+fn erased_view(f: std::sync::Arc<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
+    move || f()
+}
+
 thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
@@ -251,17 +282,17 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec) {
     // Text that follows the language.
     {
         let label_el = label_el.clone();
-        Effect::new(move |_| label_el.set_text_content(Some(label.get())));
+        effect(move || label_el.set_text_content(Some(label.get())));
     }
     if let Kind::Text(Some(placeholder)) = kind {
         let control = control.clone();
-        Effect::new(move |_| {
+        effect(move || {
             let _ = control.set_attribute("placeholder", placeholder.get());
         });
     }
     if let Kind::Select(options) = kind {
         let (control, doc) = (control.clone(), doc.clone());
-        Effect::new(move |_| {
+        effect(move || {
             let current = value.get();
             control.set_inner_html("");
             for (v, l) in options.get() {
@@ -278,7 +309,7 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec) {
     } else {
         // The control shows the value (the checkbox: checked when non-empty).
         let control = control.clone();
-        Effect::new(move |_| {
+        effect(move || {
             let v = value.get();
             if checkbox {
                 js_sys::Reflect::set(&control, &"checked".into(), &(!v.is_empty()).into()).ok();
@@ -294,7 +325,7 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec) {
     }
     {
         let control = control.clone();
-        Effect::new(move |_| match error.get() {
+        effect(move || match error.get() {
             Some(message) => {
                 let _ = control.set_attribute("aria-invalid", "true");
                 let _ = control.set_attribute("aria-describedby", &err_id);
@@ -365,7 +396,7 @@ pub fn CopyField(
     });
     let copy = move |_| {
         let fut = ctx.host().copy_text(&value.get_untracked());
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             let ok = fut.await;
             status.try_set(Some(ok));
         });
@@ -411,7 +442,7 @@ pub fn link_result(
     let lang = use_ctx().lang;
     view! {
         <div class="bt-result" aria-live="polite">
-            {move || state.get().map(|o| {
+            {dyn_view(move || state.get().map(|o| {
                 let blocked = o.opened == Opened::Blocked;
                 let text = if blocked { crate::tr!(lang, common.popup_blocked) } else { success };
                 view! {
@@ -422,7 +453,8 @@ pub fn link_result(
                         })}
                     </p>
                 }
-            })}
+                .into_any()
+            }).unwrap_or_else(|| ().into_any()))}
         </div>
     }
 }
@@ -509,7 +541,12 @@ mod agent_only {
     /// Where an optional broker failure shows.
     #[cfg(feature = "broker")]
     pub fn error_slot(error: Signal<Option<BrokerError>>) -> impl IntoView {
-        move || error.get().map(broker_error)
+        crate::ui::dyn_view(move || {
+            error
+                .get()
+                .map(broker_error)
+                .unwrap_or_else(|| ().into_any())
+        })
     }
 
     /// Renders a widget's body from the settings and the record id.
@@ -522,11 +559,11 @@ mod agent_only {
     pub fn gated(render: Render) -> impl IntoView {
         let ctx = use_ctx();
         let record = ctx.record;
-        move || match (ctx.settings(), record.get()) {
+        crate::ui::dyn_view(move || match (ctx.settings(), record.get()) {
             (Err(errors), _) => super::settings_problems(errors.to_vec()),
             (Ok(_), None) => save_first(),
             (Ok(settings), Some(id)) => render(settings, id),
-        }
+        })
     }
 
     /// "Save the ticket first".

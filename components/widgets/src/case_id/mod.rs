@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::{save_first, use_style, CopyField};
+use crate::ui::{dyn_view, save_first, use_style, CopyField};
 use crate::{tr, use_ctx};
 
 #[component]
@@ -15,13 +15,13 @@ pub fn CaseId() -> impl IntoView {
     view! {
         <section class="bt-widget bt-case-id">
             <h2 class="bt-title">{tr!(lang, agent.case_id)}</h2>
-            {move || match record.get() {
+            {dyn_view(move || match record.get() {
                 None => save_first(),
                 Some(id) => view! {
                     <CopyField label=tr!(lang, agent.case_id) value=id class="bt-case-id-value"/>
                     <p class="bt-hint">{tr!(lang, agent.case_id_hint)}</p>
                 }.into_any(),
-            }}
+            })}
         </section>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::broker::{self, BrokerError};
 use crate::time;
-use crate::ui::{broker_error, save_first, use_style};
+use crate::ui::{broker_error, dyn_view, save_first, use_style};
 use crate::{tr, use_ctx};
 
 #[component]
@@ -15,10 +15,10 @@ pub fn SessionHistory() -> impl IntoView {
     use_style("bt-history", include_str!("style.css"));
     let ctx = use_ctx();
     let lang = ctx.lang;
-    let body = move || match use_ctx().record.get() {
+    let body = dyn_view(move || match use_ctx().record.get() {
         None => save_first(),
         Some(record) => view! { <History record=record/> }.into_any(),
-    };
+    });
     view! {
         <section class="bt-widget bt-history">
             <h2 class="bt-title">{tr!(lang, history.history_title)}</h2>
@@ -41,7 +41,7 @@ fn History(record: String) -> impl IntoView {
                 let record = record.clone();
                 async move { broker::sessions(transport, &record).await }
             };
-            leptos::task::spawn_local(async move {
+            crate::ui::spawn(async move {
                 let answer = fut.await;
                 state.try_set(Some(answer));
             });
@@ -53,14 +53,14 @@ fn History(record: String) -> impl IntoView {
     let busy = Signal::derive(move || loading.get().then_some("true"));
     view! {
         <div class="bt-history-body" aria-live="polite" aria-busy=busy>
-            {move || match state.get() {
+            {dyn_view(move || match state.get() {
                 None => view! { <p class="bt-status bt-loading">{tr!(lang, history.loading_sessions)}</p> }.into_any(),
                 Some(Err(e)) => broker_error(e),
                 Some(Ok(list)) if list.sessions.is_empty() => {
                     view! { <p class="bt-notice bt-empty">{tr!(lang, history.no_sessions)}</p> }.into_any()
                 }
                 Some(Ok(list)) => view! { <SessionTable sessions=list.sessions/> }.into_any(),
-            }}
+            })}
         </div>
         <button type="button" class="bt-button bt-secondary bt-refresh" on:click=move |_| load()
             disabled=loading>

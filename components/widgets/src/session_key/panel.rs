@@ -83,7 +83,7 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
     // the customer does.
     if has_broker {
         let fut = broker::rep_status(ctx.host().transport());
-        leptos::task::spawn_local(async move {
+        crate::ui::spawn(async move {
             let status = fut.await;
             rep.try_set(Some(status));
         });
@@ -125,7 +125,7 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
                 ttl_seconds: None,
             };
             let host = ctx.host().clone();
-            leptos::task::spawn_local(async move {
+            crate::ui::spawn(async move {
                 let answer = broker::create_session_key(host.transport(), &request).await;
                 now.try_set(host.now_ms());
                 result.try_set(Some(answer));
@@ -173,7 +173,7 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
         {message_line("bt-field-error", Some("alert"), key_error.into())}
         <div class="bt-result">
             {error_slot(failure)}
-            {move || answer.get().map(|key| view! { <KeyView key=key now=now/> })}
+            {crate::ui::dyn_view(move || answer.get().map(|key| view! { <KeyView key=key now=now/> }.into_any()).unwrap_or_else(|| ().into_any()))}
         </div>
     }
 }
