@@ -1458,7 +1458,7 @@ export { initSync, __wbg_init as default };
         }
         root.write("salesforce-lwc-wrapper/node_modules/x/index.js", "local state");
         root.write("target/dist/salesforce-case/index.html", "<html></html>");
-        root.write("target/dist/salesforce-case/app_bg.wasm", b"\0asm\x01\0\0\0".to_vec());
+        root.write("target/dist/salesforce-case/app_bg.wasm", b"\0asm\x01\0\0\0");
         let out = root.0.join("target/packages");
         package_into(&root.0, &out, &[]).unwrap();
         assert_eq!(validate_zendesk_zip(&out.join("zendesk-app.zip")), Ok(()));

@@ -48,10 +48,13 @@ fn session_key_desktop_and_web() {
     assert_eq!(p["public_portal_hostname"], "portal.example.com");
 }
 
+/// One jump: flags, expected action, expected decoded parameters.
+type JumpCase = (Vec<&'static str>, &'static str, Vec<(&'static str, &'static str)>);
+
 #[test]
 fn every_jump_method() {
     let h = ["--host", "support.example.com"];
-    let cases: Vec<(Vec<&str>, &str, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<JumpCase> = vec![
         (vec!["--method", "pinned", "--search", "Front Desk", "--external-key", "7"], "start_pinned_client_session", vec![("search_string", "Front Desk"), ("session.custom.external_key", "7")]),
         (vec!["--method", "local", "--target", "ABCDEF02"], "push_and_start_local", vec![("hostname", "abcdef02")]),
         (vec!["--method", "remote", "--target", "ABCDEF02", "--jumpoint", "Network01"], "push_and_start_remote", vec![("target", "abcdef02"), ("jumpoint", "Network01")]),

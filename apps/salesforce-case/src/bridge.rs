@@ -12,6 +12,7 @@ use std::rc::Rc;
 use bt_core::settings::Settings;
 use bt_core::InputError;
 use bt_widgets::host::{Agent, ColorScheme, FetchTransport, PageConfig, Transport, TransportError};
+use bt_widgets::host::web::{js_prop as prop, js_string as prop_string};
 use bt_widgets::Host;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -24,13 +25,6 @@ const TOKEN_FRESH_MS: f64 = 4.0 * 60.0 * 1000.0;
 /// How long to wait for the LWC to answer a `token-request`.
 const TOKEN_WAIT_MS: i32 = 5000;
 
-fn prop(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn prop_string(obj: &JsValue, key: &str) -> Option<String> {
-    prop(obj, key).as_string().filter(|s| !s.is_empty())
-}
 
 /// The parent origin from `?parent=`: an https origin (http only on
 /// loopback), exactly as `URL.origin` would print it.
@@ -44,12 +38,15 @@ pub fn parent_origin() -> Option<String> {
     (scheme_ok && origin == raw.trim_end_matches('/')).then_some(origin)
 }
 
+/// The `message` listener, kept alive as long as the bridge.
+type MessageListener = RefCell<Option<Closure<dyn FnMut(web_sys::MessageEvent)>>>;
+
 /// The checked channel to the LWC.
 pub struct Bridge {
     origin: String,
     /// The `resolve` of the pending `token-request`, if any.
     pending_token: RefCell<Option<js_sys::Function>>,
-    _listener: RefCell<Option<Closure<dyn FnMut(web_sys::MessageEvent)>>>,
+    _listener: MessageListener,
 }
 
 impl Bridge {

@@ -19,6 +19,7 @@ use bt_widgets::host::{
     Agent, BrokerRequest, BrokerResponse, ColorScheme, HostEvent, LocalFuture, Mail, PageConfig, Transport,
     TransportError,
 };
+use bt_widgets::host::web::{js_prop as prop, js_string as prop_string};
 use bt_widgets::Host;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -49,18 +50,6 @@ const AUDIENCE: &str = "bt-broker";
 /// How long a proxy-signed broker token lives (the broker accepts ≤ 15 min).
 const TOKEN_SECONDS: u32 = 300;
 
-fn prop(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A string property; numbers (ticket ids) are turned into text by the
-/// browser, which keeps Rust's float formatting out of the wasm.
-fn prop_string(obj: &JsValue, key: &str) -> Option<String> {
-    let v = prop(obj, key);
-    v.as_string()
-        .or_else(|| v.as_f64().and_then(|_| js_sys::Number::from(v.clone()).to_string(10).ok()).map(String::from))
-        .filter(|s| !s.is_empty())
-}
 
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
@@ -80,6 +69,10 @@ pub fn init_client() -> Option<ZafClient> {
     client.is_object().then(|| client.unchecked_into())
 }
 
+type Listeners = Rc<RefCell<Vec<Rc<dyn Fn(HostEvent)>>>>;
+/// ZAF event handlers, kept alive as long as the host.
+type Handlers = RefCell<Vec<Closure<dyn FnMut(JsValue)>>>;
+
 /// Everything the sidebar learned from Zendesk at start.
 pub struct ZendeskHost {
     client: Rc<ZafClient>,
@@ -91,8 +84,8 @@ pub struct ZendeskHost {
     settings: Result<Settings, Vec<InputError>>,
     broker_url: Option<String>,
     host_id: String,
-    listeners: Rc<RefCell<Vec<Rc<dyn Fn(HostEvent)>>>>,
-    _handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    listeners: Listeners,
+    _handlers: Handlers,
 }
 
 impl ZendeskHost {

@@ -5,6 +5,21 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{LocalFuture, Opened};
 
+/// `obj[key]` for the plain objects host frameworks hand over (ZAF answers,
+/// postMessage data); `undefined` when absent.
+pub fn js_prop(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `obj[key]` as non-empty text. Numbers (e.g. ticket ids) are turned into
+/// text by the browser, which keeps Rust's float formatting out of the wasm.
+pub fn js_string(obj: &JsValue, key: &str) -> Option<String> {
+    let v = js_prop(obj, key);
+    v.as_string()
+        .or_else(|| v.as_f64().and_then(|_| js_sys::Number::from(v.clone()).to_string_with_radix(10).ok()).map(String::from))
+        .filter(|s| !s.is_empty())
+}
+
 /// `window.open(url, "_blank")`; a `null` result means the popup was blocked.
 /// (`noopener` would make `window.open` always return `null`, so the opener is
 /// cut by hand instead.)
