@@ -123,6 +123,19 @@ struct Outcome {
     p99_us: u64,
 }
 
+/// Waits for every client of a run and summarises their latencies (µs).
+async fn collect(mut tasks: tokio::task::JoinSet<(Vec<u64>, usize)>, concurrency: usize, total: usize, started: Instant) -> Outcome {
+    let (mut all, mut errors) = (Vec::with_capacity(total), 0);
+    while let Some(r) = tasks.join_next().await {
+        let (lat, e) = r.expect("worker");
+        all.extend(lat);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    all.sort_unstable();
+    Outcome { concurrency, completed: all.len(), errors, elapsed, p50_us: percentile(&all, 0.50), p99_us: percentile(&all, 0.99) }
+}
+
 impl Outcome {
     fn rps(&self) -> f64 {
         self.completed as f64 / self.elapsed.as_secs_f64()
@@ -205,16 +218,7 @@ async fn run_scenario(target: Target, url: &str, bearer: &str, concurrency: usiz
             (lat, errors)
         });
     }
-    let mut all = Vec::with_capacity(total);
-    let mut errors = 0;
-    while let Some(r) = tasks.join_next().await {
-        let (lat, e) = r.expect("worker");
-        all.extend(lat);
-        errors += e;
-    }
-    let elapsed = started.elapsed();
-    all.sort_unstable();
-    Outcome { concurrency, completed: all.len(), errors, elapsed, p50_us: percentile(&all, 0.50), p99_us: percentile(&all, 0.99) }
+    collect(tasks, concurrency, total, started).await
 }
 
 /// 64 clients sending at a fixed total rate well below capacity (open loop):
@@ -251,15 +255,7 @@ async fn run_paced(target: Target, url: &str, bearer: &str, concurrency: usize, 
             (lat, errors)
         });
     }
-    let (mut all, mut errors) = (Vec::with_capacity(total), 0);
-    while let Some(r) = tasks.join_next().await {
-        let (lat, e) = r.expect("worker");
-        all.extend(lat);
-        errors += e;
-    }
-    let elapsed = started.elapsed();
-    all.sort_unstable();
-    Outcome { concurrency, completed: all.len(), errors, elapsed, p50_us: percentile(&all, 0.50), p99_us: percentile(&all, 0.99) }
+    collect(tasks, concurrency, total, started).await
 }
 
 /// CPU time (user + system) a process has used, assuming 100 clock ticks/s.
