@@ -66,9 +66,10 @@ struct Cached<T> {
 pub struct ApplianceClient {
     http: reqwest::Client,
     base: String,
-    token_url: String,
-    command_url: String,
-    reporting_url: String,
+    // Parsed once: each call clones the parsed URL instead of re-parsing text.
+    token_url: reqwest::Url,
+    command_url: reqwest::Url,
+    reporting_url: reqwest::Url,
     client_id: String,
     client_secret: Secret,
     token: RwLock<Option<Arc<AccessToken>>>,
@@ -88,16 +89,20 @@ impl ApplianceClient {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .pool_max_idle_per_host(0)
+            // Every connection is closed after its call: TCP keepalive probes
+            // would never fire, so skip the four setsockopt calls per connect.
+            .tcp_keepalive(None)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("bt-broker/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         let base = config.appliance_url.trim_end_matches('/').to_owned();
+        let endpoint = |path: &str| reqwest::Url::parse(&format!("{base}{path}")).map_err(|e| format!("BT_APPLIANCE_URL: cannot form {path}: {e}"));
         Ok(Self {
             http,
-            token_url: format!("{base}/oauth2/token"),
-            command_url: format!("{base}/api/command"),
-            reporting_url: format!("{base}/api/reporting"),
+            token_url: endpoint("/oauth2/token")?,
+            command_url: endpoint("/api/command")?,
+            reporting_url: endpoint("/api/reporting")?,
             base,
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),
@@ -170,7 +175,7 @@ impl ApplianceClient {
         auth.set_sensitive(true);
         let result = self
             .http
-            .post(&self.token_url)
+            .post(self.token_url.clone())
             .header(AUTHORIZATION, auth)
             .header(CONNECTION, "close")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -252,9 +257,11 @@ impl ApplianceClient {
             let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.value)).map_err(|_| ApiError::ApplianceAuthFailed)?;
             auth.set_sensitive(true);
             let request = if reporting {
-                self.http.get(format!("{}?{encoded}", self.reporting_url))
+                let mut url = self.reporting_url.clone();
+                url.set_query(Some(&encoded));
+                self.http.get(url)
             } else {
-                self.http.post(&self.command_url).header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(encoded.clone())
+                self.http.post(self.command_url.clone()).header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(encoded.clone())
             };
             let resp = request.header(AUTHORIZATION, auth).header(CONNECTION, "close").send().await.map_err(|e| self.transport_error(e))?;
             let status = resp.status();

@@ -70,11 +70,11 @@ fn env_nonempty(key: &str) -> Option<String> {
 fn main() -> ExitCode {
     let args = Args::parse();
     bt_broker::server::init_logging("info");
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match bt_broker::server::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("bt-broker: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            eprintln!("bt-broker: {e}");
+            return ExitCode::from(2);
         }
     };
     match runtime.block_on(run(args)) {

@@ -1,5 +1,6 @@
 //! `bt-broker --sandbox` as a user runs it: prints the dev host secret,
-//! serves, and stops cleanly on SIGTERM.
+//! serves, and stops cleanly on SIGTERM, on its default single event loop
+//! and on several worker threads; a bad `BT_WORKER_THREADS` is refused.
 
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
@@ -9,7 +10,31 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn sandbox_mode_serves_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bt-broker"))
+    serve_and_stop(None).await;
+}
+
+#[tokio::test]
+async fn sandbox_mode_serves_on_several_worker_threads() {
+    serve_and_stop(Some("3")).await;
+}
+
+#[test]
+fn a_bad_worker_thread_count_is_refused_with_the_variable_named() {
+    for bad in ["0", "many", "257"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_bt-broker")).args(["--sandbox", "--port", "0"]).env("BT_WORKER_THREADS", bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "BT_WORKER_THREADS={bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("BT_WORKER_THREADS") && err.contains("from 1 to 256") && err.contains(bad), "{err}");
+    }
+}
+
+async fn serve_and_stop(worker_threads: Option<&str>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bt-broker"));
+    cmd.env_remove("BT_WORKER_THREADS");
+    if let Some(n) = worker_threads {
+        cmd.env("BT_WORKER_THREADS", n);
+    }
+    let mut child = cmd
         .args(["--sandbox", "--port", "0"])
         .env("BT_LOG", "warn")
         .stdout(Stdio::piped())
