@@ -22,10 +22,19 @@ pub fn bench(what: &str) -> Result {
         "load" => load(),
         // Every benchmark runs; misses are reported together at the end.
         "all" => {
-            let misses: Vec<String> = [size(), load(), broker()].into_iter().filter_map(|r| r.err()).collect();
-            if misses.is_empty() { Ok(()) } else { Err(misses.join("\n")) }
+            let misses: Vec<String> = [size(), load(), broker()]
+                .into_iter()
+                .filter_map(|r| r.err())
+                .collect();
+            if misses.is_empty() {
+                Ok(())
+            } else {
+                Err(misses.join("\n"))
+            }
         }
-        other => Err(format!("unknown benchmark '{other}': use size, load, broker or all")),
+        other => Err(format!(
+            "unknown benchmark '{other}': use size, load, broker or all"
+        )),
     }
 }
 
@@ -34,9 +43,15 @@ pub fn machine_line() -> String {
     let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])).unwrap_or_default();
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     format!("{} — {cores} cores, {cpu}", date.trim())
 }
 
@@ -44,15 +59,27 @@ pub fn append(section: &str) -> Result {
     use std::io::Write;
     let path = root().join("BENCHMARKS.md");
     let fresh = !path.exists();
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| e.to_string())?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| e.to_string())?;
     if fresh {
-        writeln!(f, "# Benchmarks\n\nAppended by `cargo xtask bench`; newest at the bottom.\n").map_err(|e| e.to_string())?;
+        writeln!(
+            f,
+            "# Benchmarks\n\nAppended by `cargo xtask bench`; newest at the bottom.\n"
+        )
+        .map_err(|e| e.to_string())?;
     }
     writeln!(f, "{section}").map_err(|e| e.to_string())
 }
 
 fn compressed(path: &Path, tool: &str) -> Result<u64> {
-    let out = Command::new(tool).args(["-c", "-9"]).arg(path).output().map_err(|e| format!("{tool}: {e}"))?;
+    let out = Command::new(tool)
+        .args(["-c", "-9"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("{tool}: {e}"))?;
     if !out.status.success() {
         return Err(format!("{tool} failed on {}", path.display()));
     }
@@ -66,8 +93,17 @@ fn size() -> Result {
     let mut over = Vec::new();
     for (app, budget) in SIZE_BUDGETS {
         let dir = root().join("target/dist").join(app);
-        let mut files: Vec<_> = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?.flatten().map(|e| e.path()).collect();
-        files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("html" | "js" | "wasm" | "css")));
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.retain(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("html" | "js" | "wasm" | "css")
+            )
+        });
         let (mut raw, mut gz, mut br) = (0, 0, 0);
         for f in &files {
             raw += f.metadata().map_err(|e| e.to_string())?.len();
@@ -76,20 +112,49 @@ fn size() -> Result {
         }
         let ok = gz <= *budget;
         if !ok {
-            over.push(format!("{app}: {:.1} KB gzip > {} KB", gz as f64 / 1024.0, budget / 1024));
+            over.push(format!(
+                "{app}: {:.1} KB gzip > {} KB",
+                gz as f64 / 1024.0,
+                budget / 1024
+            ));
         }
         let kb = |b: u64| format!("{:.1} KB", b as f64 / 1024.0);
-        let _ = writeln!(table, "| {app} | {} | {} | {} | {} | {} |", kb(raw), kb(gz), kb(br), kb(*budget), if ok { "ok" } else { "OVER" });
+        let _ = writeln!(
+            table,
+            "| {app} | {} | {} | {} | {} | {} |",
+            kb(raw),
+            kb(gz),
+            kb(br),
+            kb(*budget),
+            if ok { "ok" } else { "OVER" }
+        );
     }
     print!("{table}");
     append(&table)?;
-    if over.is_empty() { Ok(()) } else { Err(format!("over budget: {}", over.join("; "))) }
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("over budget: {}", over.join("; ")))
+    }
 }
 
 fn broker() -> Result {
     step("broker benchmark (release-native build)");
     let out = root().join("BENCHMARKS.md");
-    run(cmd(env!("CARGO")).args(["run", "--quiet", "--profile", "release-native", "-p", "bt-broker", "--bin", "broker-bench", "--", "--out"]).arg(out))
+    run(cmd(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--profile",
+            "release-native",
+            "-p",
+            "bt-broker",
+            "--bin",
+            "broker-bench",
+            "--",
+            "--out",
+        ])
+        .arg(out))
 }
 
 /// Time to `bt-ready` of each demo against a plain-JS page of the same layout.
@@ -104,9 +169,15 @@ fn load() -> Result {
         .output()
         .map_err(|e| format!("node: {e}"))?;
     if !out.status.success() {
-        return Err(format!("load benchmark failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "load benchmark failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let table = String::from_utf8_lossy(&out.stdout);
     print!("{table}");
-    append(&format!("## Time to bt-ready — {}\n\n{table}", machine_line()))
+    append(&format!(
+        "## Time to bt-ready — {}\n\n{table}",
+        machine_line()
+    ))
 }

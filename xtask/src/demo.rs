@@ -5,9 +5,18 @@
 use crate::util::{cmd, run, step, target_dir, Result};
 
 pub const DEMO_PAGES: &[(&str, &str)] = &[
-    ("/demo/zendesk/", "Zendesk ticket sidebar (ZAF app in an iframe)"),
-    ("/demo/help-center/", "Zendesk Help Center click-to-chat (single js asset)"),
-    ("/demo/salesforce/", "Salesforce Case page (LWC iframe + postMessage bridge)"),
+    (
+        "/demo/zendesk/",
+        "Zendesk ticket sidebar (ZAF app in an iframe)",
+    ),
+    (
+        "/demo/help-center/",
+        "Zendesk Help Center click-to-chat (single js asset)",
+    ),
+    (
+        "/demo/salesforce/",
+        "Salesforce Case page (LWC iframe + postMessage bridge)",
+    ),
     ("/demo/halo/", "HaloPSA asset with the custom button"),
 ];
 
@@ -24,7 +33,17 @@ pub fn broker_binary() -> std::path::PathBuf {
 /// The sandbox broker serving the demo: pages, bundles, packages.
 pub fn broker_command(port: u16) -> std::process::Command {
     let mut c = cmd(broker_binary());
-    c.args(["--sandbox", "--port", &port.to_string(), "--static", "static", "--dist", "target/dist", "--packages", "target/packages"]);
+    c.args([
+        "--sandbox",
+        "--port",
+        &port.to_string(),
+        "--static",
+        "static",
+        "--dist",
+        "target/dist",
+        "--packages",
+        "target/packages",
+    ]);
     c
 }
 

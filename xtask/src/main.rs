@@ -30,9 +30,12 @@ fn main() -> ExitCode {
         Some("setup") => setup::setup(),
         Some("test") => test::test(),
         Some("build") => setup::setup().and_then(|_| build::build()),
-        Some("package") => setup::setup().and_then(|_| build::build()).and_then(|_| package::package()),
+        Some("package") => setup::setup()
+            .and_then(|_| build::build())
+            .and_then(|_| package::package()),
         Some("demo") => demo::demo(&args[1..]),
-        Some("bench") => setup::setup().and_then(|_| bench::bench(args.get(1).map(String::as_str).unwrap_or("all"))),
+        Some("bench") => setup::setup()
+            .and_then(|_| bench::bench(args.get(1).map(String::as_str).unwrap_or("all"))),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             return ExitCode::SUCCESS;

@@ -28,7 +28,8 @@ pub const GUIDE_ASSET_LIMIT: u64 = 5_000_000;
 /// Where the sidebar page loads the demo's local bundle of the ZAF SDK
 /// (`tools/bundle-zaf-sdk.mjs`, written to `target/dist/vendor/`).
 pub const LOCAL_ZAF_SDK: &str = "../vendor/zaf_sdk.js";
-pub const ZAF_SDK_URL: &str = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
+pub const ZAF_SDK_URL: &str =
+    "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
 /// The help-center asset's file name, as the snippet references it.
 pub const HELP_CENTER_JS: &str = "bt-click-to-chat.js";
 /// Extra domains for the manifest's `domainWhitelist` (comma list), e.g. the
@@ -37,14 +38,15 @@ pub const WHITELIST_ENV: &str = "BT_ZENDESK_DOMAIN_WHITELIST";
 
 /// File types Zendesk refuses in an app package (extension or content).
 const BLOCKED_EXTENSIONS: &[&str] = &[
-    "zip", "gz", "gzip", "tgz", "tar", "bz", "bz2", "7z", "rar", "xz", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
-    "odt", "avi", "mp3", "mpeg", "mpg", "bin", "exe", "dll", "so", "dylib", "msi", "sh", "bash", "csh", "ksh", "zsh", "bat",
-    "cmd", "ps1", "jar", "class", "apk", "dmg", "iso",
+    "zip", "gz", "gzip", "tgz", "tar", "bz", "bz2", "7z", "rar", "xz", "pdf", "doc", "docx", "xls",
+    "xlsx", "ppt", "pptx", "odt", "avi", "mp3", "mpeg", "mpg", "bin", "exe", "dll", "so", "dylib",
+    "msi", "sh", "bash", "csh", "ksh", "zsh", "bat", "cmd", "ps1", "jar", "class", "apk", "dmg",
+    "iso",
 ];
 /// Guide theme assets: js, css, html, json, txt, xml, images and fonts.
 const GUIDE_EXTENSIONS: &[&str] = &[
-    "js", "css", "html", "json", "txt", "xml", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "woff", "woff2",
-    "ttf", "otf", "eot",
+    "js", "css", "html", "json", "txt", "xml", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico",
+    "bmp", "woff", "woff2", "ttf", "otf", "eot",
 ];
 /// Locations a Zendesk Support app may declare.
 const SUPPORT_LOCATIONS: &[&str] = &[
@@ -58,14 +60,27 @@ const SUPPORT_LOCATIONS: &[&str] = &[
     "modal",
     "ticket_editor",
 ];
-const PARAMETER_TYPES: &[&str] = &["text", "password", "checkbox", "url", "number", "multiline", "hidden", "oauth"];
+const PARAMETER_TYPES: &[&str] = &[
+    "text",
+    "password",
+    "checkbox",
+    "url",
+    "number",
+    "multiline",
+    "hidden",
+    "oauth",
+];
 
 /// Builds and checks every host package this module owns (see the module
 /// docs); fails with every violation found, naming the file and the rule.
 pub fn package() -> Result<(), String> {
     let root = crate::util::root();
     let whitelist = std::env::var(WHITELIST_ENV).unwrap_or_default();
-    package_into(&root, &root.join("target/packages"), &split_list(&whitelist))
+    package_into(
+        &root,
+        &root.join("target/packages"),
+        &split_list(&whitelist),
+    )
 }
 
 /// [`package`] with explicit paths: reads `ROOT/zendesk-manifest` and
@@ -75,14 +90,25 @@ pub fn package_into(root: &Path, out: &Path, whitelist: &[String]) -> Result<(),
     let mut failures = Vec::new();
 
     let zip = out.join("zendesk-app.zip");
-    match zendesk_files(&root.join("zendesk-manifest"), &dist.join("zendesk-sidebar"), whitelist)
-        .and_then(|files| write_zip(&zip, &files))
+    match zendesk_files(
+        &root.join("zendesk-manifest"),
+        &dist.join("zendesk-sidebar"),
+        whitelist,
+    )
+    .and_then(|files| write_zip(&zip, &files))
     {
         Ok(()) => match validate_zendesk_zip(&zip) {
-            Ok(()) => eprintln!("package: {} ({} bytes)", shown(root, &zip), fs::metadata(&zip).map_or(0, |m| m.len())),
+            Ok(()) => eprintln!(
+                "package: {} ({} bytes)",
+                shown(root, &zip),
+                fs::metadata(&zip).map_or(0, |m| m.len())
+            ),
             Err(violations) => {
                 let _ = fs::remove_file(&zip);
-                failures.push(listing(&format!("{} breaks Zendesk's rules (deleted)", shown(root, &zip)), &violations));
+                failures.push(listing(
+                    &format!("{} breaks Zendesk's rules (deleted)", shown(root, &zip)),
+                    &violations,
+                ));
             }
         },
         Err(e) => failures.push(format!("zendesk-app.zip: {e}")),
@@ -93,15 +119,24 @@ pub fn package_into(root: &Path, out: &Path, whitelist: &[String]) -> Result<(),
         Ok(()) => match validate_help_center(&hc) {
             Ok(()) => {
                 let size = fs::metadata(hc.join(HELP_CENTER_JS)).map_or(0, |m| m.len());
-                eprintln!("package: {}/ ({HELP_CENTER_JS}: {size} bytes)", shown(root, &hc));
+                eprintln!(
+                    "package: {}/ ({HELP_CENTER_JS}: {size} bytes)",
+                    shown(root, &hc)
+                );
             }
-            Err(violations) => failures.push(listing(&format!("{}/ breaks Guide's asset rules", shown(root, &hc)), &violations)),
+            Err(violations) => failures.push(listing(
+                &format!("{}/ breaks Guide's asset rules", shown(root, &hc)),
+                &violations,
+            )),
         },
         Err(e) => failures.push(format!("help-center: {e}")),
     }
 
     match write_salesforce(root, &dist.join("salesforce-case"), &out.join("salesforce")) {
-        Ok(size) => eprintln!("package: {}/ (static resource {SALESFORCE_RESOURCE}: {size} bytes)", shown(root, &out.join("salesforce"))),
+        Ok(size) => eprintln!(
+            "package: {}/ (static resource {SALESFORCE_RESOURCE}: {size} bytes)",
+            shown(root, &out.join("salesforce"))
+        ),
         Err(e) => failures.push(format!("salesforce: {e}")),
     }
 
@@ -140,10 +175,17 @@ pub fn write_salesforce(root: &Path, bundle: &Path, out: &Path) -> Result<u64, S
     }
     let files: BTreeMap<String, Vec<u8>> = walk(bundle)?
         .into_iter()
-        .map(|(rel, path)| fs::read(&path).map(|bytes| (rel, bytes)).map_err(|e| e.to_string()))
+        .map(|(rel, path)| {
+            fs::read(&path)
+                .map(|bytes| (rel, bytes))
+                .map_err(|e| e.to_string())
+        })
         .collect::<Result<_, _>>()?;
     if !files.contains_key("index.html") {
-        return Err(format!("{} has no index.html: run `cargo xtask build`", bundle.display()));
+        return Err(format!(
+            "{} has no index.html: run `cargo xtask build`",
+            bundle.display()
+        ));
     }
     let resources = out.join("force-app/main/default/staticresources");
     let resource = resources.join(format!("{SALESFORCE_RESOURCE}.resource"));
@@ -155,13 +197,18 @@ pub fn write_salesforce(root: &Path, bundle: &Path, out: &Path) -> Result<u64, S
     .map_err(|e| e.to_string())?;
     let size = fs::metadata(&resource).map_err(|e| e.to_string())?.len();
     if size > SALESFORCE_RESOURCE_LIMIT {
-        return Err(format!("static resource {SALESFORCE_RESOURCE} is {size} bytes, over Salesforce's 5 MB limit"));
+        return Err(format!(
+            "static resource {SALESFORCE_RESOURCE} is {size} bytes, over Salesforce's 5 MB limit"
+        ));
     }
     Ok(size)
 }
 
 fn shown(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn listing(title: &str, items: &[String]) -> String {
@@ -174,7 +221,11 @@ fn listing(title: &str, items: &[String]) -> String {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned).collect()
+    s.split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -182,54 +233,93 @@ fn split_list(s: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------
 
 /// Every file of the app zip, by its path inside the zip.
-pub fn zendesk_files(manifest_dir: &Path, sidebar_dist: &Path, whitelist: &[String]) -> Result<BTreeMap<String, Vec<u8>>, String> {
+pub fn zendesk_files(
+    manifest_dir: &Path,
+    sidebar_dist: &Path,
+    whitelist: &[String],
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut files = BTreeMap::new();
 
     let manifest_path = manifest_dir.join("manifest.json");
-    let mut manifest = fs::read(&manifest_path).map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
+    let mut manifest = fs::read(&manifest_path)
+        .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
     if !whitelist.is_empty() {
-        let mut value: serde_json::Value =
-            serde_json::from_slice(&manifest).map_err(|e| format!("{}: not JSON: {e}", manifest_path.display()))?;
-        let object = value.as_object_mut().ok_or_else(|| format!("{}: not a JSON object", manifest_path.display()))?;
-        object.insert("domainWhitelist".into(), whitelist.iter().cloned().map(serde_json::Value::String).collect());
+        let mut value: serde_json::Value = serde_json::from_slice(&manifest)
+            .map_err(|e| format!("{}: not JSON: {e}", manifest_path.display()))?;
+        let object = value
+            .as_object_mut()
+            .ok_or_else(|| format!("{}: not a JSON object", manifest_path.display()))?;
+        object.insert(
+            "domainWhitelist".into(),
+            whitelist
+                .iter()
+                .cloned()
+                .map(serde_json::Value::String)
+                .collect(),
+        );
         manifest = serde_json::to_vec_pretty(&value).map_err(|e| e.to_string())?;
     }
     files.insert("manifest.json".to_owned(), manifest);
     // Only what Zendesk reads; README.md and make_logos.py stay in the repo.
     for sub in ["translations", "assets"] {
         for (rel, path) in walk(&manifest_dir.join(sub))? {
-            files.insert(format!("{sub}/{rel}"), fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?);
+            files.insert(
+                format!("{sub}/{rel}"),
+                fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            );
         }
     }
     let requirements = manifest_dir.join("requirements.json");
     if requirements.is_file() {
-        files.insert("requirements.json".into(), fs::read(&requirements).map_err(|e| e.to_string())?);
+        files.insert(
+            "requirements.json".into(),
+            fs::read(&requirements).map_err(|e| e.to_string())?,
+        );
     }
 
     if !sidebar_dist.join("index.html").is_file() {
-        return Err(format!("{} not found: build the widget apps first (`cargo xtask build`)", sidebar_dist.join("index.html").display()));
+        return Err(format!(
+            "{} not found: build the widget apps first (`cargo xtask build`)",
+            sidebar_dist.join("index.html").display()
+        ));
     }
     let bundle = walk(sidebar_dist)?;
-    let names: Vec<String> = bundle.iter().map(|(rel, _)| rel.clone()).filter(|rel| rel != "index.html").collect();
+    let names: Vec<String> = bundle
+        .iter()
+        .map(|(rel, _)| rel.clone())
+        .filter(|rel| rel != "index.html")
+        .collect();
     for (rel, path) in &bundle {
         let data = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let (target, data) = if rel == "index.html" {
-            let html = String::from_utf8(data).map_err(|_| format!("{}: not UTF-8", path.display()))?;
+            let html =
+                String::from_utf8(data).map_err(|_| format!("{}: not UTF-8", path.display()))?;
             let html = ensure_zaf_sdk(&relative_refs(&html, &names));
             let root_refs = root_relative_refs(&html);
             if !root_refs.is_empty() {
-                return Err(format!("iframe.html still loads {} from the site root, which Zendesk does not serve", root_refs.join(", ")));
+                return Err(format!(
+                    "iframe.html still loads {} from the site root, which Zendesk does not serve",
+                    root_refs.join(", ")
+                ));
             }
-            let missing: Vec<String> = local_refs(&html).into_iter().filter(|r| !names.contains(r)).collect();
+            let missing: Vec<String> = local_refs(&html)
+                .into_iter()
+                .filter(|r| !names.contains(r))
+                .collect();
             if !missing.is_empty() {
-                return Err(format!("iframe.html refers to {} which the bundle does not contain", missing.join(", ")));
+                return Err(format!(
+                    "iframe.html refers to {} which the bundle does not contain",
+                    missing.join(", ")
+                ));
             }
             ("assets/iframe.html".to_owned(), html.into_bytes())
         } else {
             (format!("assets/{rel}"), data)
         };
         if files.insert(target.clone(), data).is_some() {
-            return Err(format!("{target} exists both in zendesk-manifest/ and in the sidebar bundle"));
+            return Err(format!(
+                "{target} exists both in zendesk-manifest/ and in the sidebar bundle"
+            ));
         }
     }
     Ok(files)
@@ -245,7 +335,11 @@ fn walk(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
             let path = entry.path();
             if path.is_dir() {
                 go(&path, &rel, out)?;
@@ -279,7 +373,9 @@ pub fn relative_refs(html: &str, names: &[String]) -> String {
                 continue;
             }
             // Walk back to the opening quote; the reference has no spaces.
-            let Some(open) = html[..pos].rfind(|c: char| c == close as char || c.is_whitespace() || c == '<' || c == '>') else {
+            let Some(open) = html[..pos]
+                .rfind(|c: char| c == close as char || c.is_whitespace() || c == '<' || c == '>')
+            else {
                 continue;
             };
             if bytes[open] != close {
@@ -312,7 +408,9 @@ fn root_relative_refs(html: &str) -> Vec<String> {
         while let Some(pos) = html[from..].find(lead).map(|p| p + from) {
             from = pos + lead.len();
             let rest = &html[from..];
-            let Some(q) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else { continue };
+            let Some(q) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                continue;
+            };
             let value = rest[1..].split(q).next().unwrap_or_default();
             if value.starts_with('/') && !value.starts_with("//") {
                 found.push(value.to_owned());
@@ -332,9 +430,18 @@ fn local_refs(html: &str) -> Vec<String> {
         let mut from = 0;
         while let Some(pos) = html[from..].find(&needle).map(|p| p + from) {
             from = pos + needle.len();
-            let value: String = html[from..].chars().take_while(|c| *c != q && !c.is_whitespace()).collect();
+            let value: String = html[from..]
+                .chars()
+                .take_while(|c| *c != q && !c.is_whitespace())
+                .collect();
             if !value.is_empty() {
-                found.push(value.split(['?', '#']).next().unwrap_or_default().to_owned());
+                found.push(
+                    value
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
             }
         }
     }
@@ -360,7 +467,11 @@ pub fn ensure_zaf_sdk(html: &str) -> String {
     let at = lower
         .find("</head>")
         .or_else(|| lower.find("<body"))
-        .or_else(|| lower.find("<head").and_then(|h| lower[h..].find('>').map(|e| h + e + 1)))
+        .or_else(|| {
+            lower
+                .find("<head")
+                .and_then(|h| lower[h..].find('>').map(|e| h + e + 1))
+        })
         .unwrap_or(0);
     let mut out = html.to_owned();
     out.insert_str(at, &tag);
@@ -371,19 +482,24 @@ pub fn ensure_zaf_sdk(html: &str) -> String {
 pub fn write_zip(path: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), String> {
     use zip::write::SimpleFileOptions;
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    let file = fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let file =
+        fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     let mut zip = zip::ZipWriter::new(file);
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     for (name, data) in files {
-        zip.start_file(name.as_str(), options).map_err(|e| format!("{}: {e}", path.display()))?;
-        zip.write_all(data).map_err(|e| format!("{}: {e}", path.display()))?;
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        zip.write_all(data)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    zip.finish().map_err(|e| format!("{}: {e}", path.display()))?;
+    zip.finish()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(())
 }
 
@@ -398,15 +514,27 @@ struct Entry {
 
 fn read_zip(path: &Path) -> Result<Vec<Entry>, String> {
     let file = fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("{}: not a readable zip: {e}", path.display()))?;
+    let mut archive = zip::ZipArchive::new(file)
+        .map_err(|e| format!("{}: not a readable zip: {e}", path.display()))?;
     let mut entries = Vec::new();
     for i in 0..archive.len() {
-        let mut f = archive.by_index(i).map_err(|e| format!("{}: entry {i}: {e}", path.display()))?;
+        let mut f = archive
+            .by_index(i)
+            .map_err(|e| format!("{}: entry {i}: {e}", path.display()))?;
         let mut data = Vec::new();
         // Enough to judge any rule; a zip bomb stops here.
-        let read = f.by_ref().take(ZENDESK_FILE_LIMIT * 8).read_to_end(&mut data);
+        let read = f
+            .by_ref()
+            .take(ZENDESK_FILE_LIMIT * 8)
+            .read_to_end(&mut data);
         read.map_err(|e| format!("{}: {}: {e}", path.display(), f.name()))?;
-        entries.push(Entry { name: f.name().to_owned(), size: f.size(), is_dir: f.is_dir(), is_symlink: f.is_symlink(), data });
+        entries.push(Entry {
+            name: f.name().to_owned(),
+            size: f.size(),
+            is_dir: f.is_dir(),
+            is_symlink: f.is_symlink(),
+            data,
+        });
     }
     Ok(entries)
 }
@@ -440,11 +568,18 @@ pub fn validate_zendesk_zip(path: &Path) -> Result<(), Vec<String>> {
 
 fn zendesk_rules(entries: &[Entry]) -> Vec<String> {
     let mut errors = Vec::new();
-    let files: BTreeMap<&str, &Entry> = entries.iter().filter(|e| !e.is_dir).map(|e| (e.name.as_str(), e)).collect();
+    let files: BTreeMap<&str, &Entry> = entries
+        .iter()
+        .filter(|e| !e.is_dir)
+        .map(|e| (e.name.as_str(), e))
+        .collect();
 
     for e in entries {
         if e.is_symlink {
-            errors.push(format!("{}: symlinks are not allowed in an app zip", e.name));
+            errors.push(format!(
+                "{}: symlinks are not allowed in an app zip",
+                e.name
+            ));
         }
         if e.name.starts_with('/') || e.name.split(['/', '\\']).any(|part| part == "..") {
             errors.push(format!("{}: path leaves the zip root", e.name));
@@ -453,10 +588,16 @@ fn zendesk_rules(entries: &[Entry]) -> Vec<String> {
             continue;
         }
         if e.size >= ZENDESK_FILE_LIMIT {
-            errors.push(format!("{}: {} bytes; every file must be under 2 MB ({ZENDESK_FILE_LIMIT} bytes)", e.name, e.size));
+            errors.push(format!(
+                "{}: {} bytes; every file must be under 2 MB ({ZENDESK_FILE_LIMIT} bytes)",
+                e.name, e.size
+            ));
         }
         if let Some(kind) = blocked_kind(&e.name, &e.data) {
-            errors.push(format!("{}: blocked file type ({kind}); Zendesk refuses it in an app package", e.name));
+            errors.push(format!(
+                "{}: blocked file type ({kind}); Zendesk refuses it in an app package",
+                e.name
+            ));
         }
     }
 
@@ -482,20 +623,35 @@ fn zendesk_rules(entries: &[Entry]) -> Vec<String> {
 
     let parameters: Vec<String> = manifest["parameters"]
         .as_array()
-        .map(|ps| ps.iter().filter_map(|p| p["name"].as_str().map(str::to_owned)).collect())
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let private = manifest["private"].as_bool().unwrap_or(true);
     if let Some(locale) = manifest["defaultLocale"].as_str() {
         let path = format!("translations/{locale}.json");
         match files.get(path.as_str()) {
-            None => errors.push(format!("{path}: missing (the translation file for defaultLocale '{locale}')")),
-            Some(entry) => default_translation_rules(&path, &entry.data, &parameters, private, &mut errors),
+            None => errors.push(format!(
+                "{path}: missing (the translation file for defaultLocale '{locale}')"
+            )),
+            Some(entry) => {
+                default_translation_rules(&path, &entry.data, &parameters, private, &mut errors)
+            }
         }
     }
     for (name, entry) in &files {
-        let Some(locale) = name.strip_prefix("translations/").and_then(|n| n.strip_suffix(".json")) else { continue };
+        let Some(locale) = name
+            .strip_prefix("translations/")
+            .and_then(|n| n.strip_suffix(".json"))
+        else {
+            continue;
+        };
         if !valid_locale(locale) {
-            errors.push(format!("{name}: '{locale}' is not a locale name (like en, de or pt-br)"));
+            errors.push(format!(
+                "{name}: '{locale}' is not a locale name (like en, de or pt-br)"
+            ));
         }
         match serde_json::from_slice::<serde_json::Value>(&entry.data) {
             Ok(v) if v.is_object() => {}
@@ -504,14 +660,20 @@ fn zendesk_rules(entries: &[Entry]) -> Vec<String> {
         }
     }
 
-    for (name, want) in [("assets/logo.png", Some((320, 320))), ("assets/logo-small.png", Some((128, 128)))] {
+    for (name, want) in [
+        ("assets/logo.png", Some((320, 320))),
+        ("assets/logo-small.png", Some((128, 128))),
+    ] {
         match files.get(name) {
             None => errors.push(format!("{name}: missing")),
             Some(entry) => match png_size(&entry.data) {
                 None => errors.push(format!("{name}: not a PNG")),
                 Some(size) if Some(size) != want => {
                     let (w, h) = want.unwrap_or_default();
-                    errors.push(format!("{name}: {}x{} pixels; it must be exactly {w}x{h}", size.0, size.1));
+                    errors.push(format!(
+                        "{name}: {}x{} pixels; it must be exactly {w}x{h}",
+                        size.0, size.1
+                    ));
                 }
                 Some(_) => {}
             },
@@ -545,7 +707,9 @@ fn manifest_rules(m: &serde_json::Value, files: &BTreeMap<&str, &Entry>, errors:
     }
     match m.get("frameworkVersion") {
         None => err("frameworkVersion is required".into()),
-        Some(v) if v.as_str() != Some("2.0") => err(format!("frameworkVersion must be \"2.0\", got {v}")),
+        Some(v) if v.as_str() != Some("2.0") => {
+            err(format!("frameworkVersion must be \"2.0\", got {v}"))
+        }
         Some(_) => {}
     }
     for key in ["private", "singleInstall", "signedUrls"] {
@@ -554,7 +718,10 @@ fn manifest_rules(m: &serde_json::Value, files: &BTreeMap<&str, &Entry>, errors:
         }
     }
     if let Some(list) = m.get("domainWhitelist") {
-        if !list.as_array().is_some_and(|a| a.iter().all(serde_json::Value::is_string)) {
+        if !list
+            .as_array()
+            .is_some_and(|a| a.iter().all(serde_json::Value::is_string))
+        {
             err("domainWhitelist must be an array of strings".into());
         }
     }
@@ -564,8 +731,13 @@ fn manifest_rules(m: &serde_json::Value, files: &BTreeMap<&str, &Entry>, errors:
         Some(hosts) => {
             match hosts.get("support").and_then(|s| s.as_object()) {
                 Some(support) if support.contains_key("ticket_sidebar") => {
-                    for name in support.keys().filter(|k| !SUPPORT_LOCATIONS.contains(&k.as_str())) {
-                        err(format!("location.support.{name} is not a Zendesk Support location"));
+                    for name in support
+                        .keys()
+                        .filter(|k| !SUPPORT_LOCATIONS.contains(&k.as_str()))
+                    {
+                        err(format!(
+                            "location.support.{name} is not a Zendesk Support location"
+                        ));
                     }
                 }
                 _ => err("location.support.ticket_sidebar is required".into()),
@@ -607,7 +779,10 @@ fn manifest_rules(m: &serde_json::Value, files: &BTreeMap<&str, &Entry>, errors:
                 seen.push(name);
                 let kind = p["type"].as_str().unwrap_or("text");
                 if !PARAMETER_TYPES.contains(&kind) {
-                    err(format!("parameter '{name}' has unknown type '{kind}' (one of {})", PARAMETER_TYPES.join(", ")));
+                    err(format!(
+                        "parameter '{name}' has unknown type '{kind}' (one of {})",
+                        PARAMETER_TYPES.join(", ")
+                    ));
                 }
                 for flag in ["required", "secure"] {
                     if p.get(flag).is_some_and(|v| !v.is_boolean()) {
@@ -615,10 +790,14 @@ fn manifest_rules(m: &serde_json::Value, files: &BTreeMap<&str, &Entry>, errors:
                     }
                 }
                 if kind == "hidden" && p["required"] == true {
-                    err(format!("parameter '{name}' is hidden and cannot be required"));
+                    err(format!(
+                        "parameter '{name}' is hidden and cannot be required"
+                    ));
                 }
                 if kind == "oauth" && p["secure"] == true {
-                    err(format!("parameter '{name}': an oauth parameter cannot be secure"));
+                    err(format!(
+                        "parameter '{name}': an oauth parameter cannot be secure"
+                    ));
                 }
             }
         }
@@ -642,7 +821,13 @@ fn location_url_problem(url: &str, files: &BTreeMap<&str, &Entry>) -> Option<&'s
     (!files.contains_key(path)).then_some("names a file the zip does not contain")
 }
 
-fn default_translation_rules(path: &str, data: &[u8], parameters: &[String], private: bool, errors: &mut Vec<String>) {
+fn default_translation_rules(
+    path: &str,
+    data: &[u8],
+    parameters: &[String],
+    private: bool,
+    errors: &mut Vec<String>,
+) {
     let json: serde_json::Value = match serde_json::from_slice(data) {
         Ok(v) => v,
         Err(_) => return, // reported by the per-file check
@@ -650,10 +835,15 @@ fn default_translation_rules(path: &str, data: &[u8], parameters: &[String], pri
     let app = &json["app"];
     let mut required = vec!["name"];
     if !private {
-        required.extend(["short_description", "long_description", "installation_instructions"]);
+        required.extend([
+            "short_description",
+            "long_description",
+            "installation_instructions",
+        ]);
     }
     for key in required {
-        let present = filled(&app[key]) || (key == "short_description" && filled(&app["description"]));
+        let present =
+            filled(&app[key]) || (key == "short_description" && filled(&app["description"]));
         if !present {
             errors.push(format!("{path}: app.{key} is required"));
         }
@@ -680,13 +870,19 @@ fn valid_locale(locale: &str) -> bool {
     };
     lang.len() == 2
         && lang.bytes().all(|b| b.is_ascii_lowercase())
-        && region.is_none_or(|r| (2..=3).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        && region.is_none_or(|r| {
+            (2..=3).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
 }
 
 /// Width and height from a PNG's IHDR, or `None` when it is not a PNG.
 pub fn png_size(data: &[u8]) -> Option<(u32, u32)> {
     const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-    if data.len() < 24 || &data[..8] != SIGNATURE || data[8..12] != [0, 0, 0, 13] || &data[12..16] != b"IHDR" {
+    if data.len() < 24
+        || &data[..8] != SIGNATURE
+        || data[8..12] != [0, 0, 0, 13]
+        || &data[12..16] != b"IHDR"
+    {
         return None;
     }
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
@@ -697,7 +893,10 @@ pub fn png_size(data: &[u8]) -> Option<(u32, u32)> {
 fn blocked_kind(name: &str, data: &[u8]) -> Option<String> {
     let file = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
     // The last extension decides: `x.tar.gz` is blocked for `gz`.
-    if let Some((_, ext)) = file.rsplit_once('.').filter(|(_, e)| BLOCKED_EXTENSIONS.contains(e)) {
+    if let Some((_, ext)) = file
+        .rsplit_once('.')
+        .filter(|(_, e)| BLOCKED_EXTENSIONS.contains(e))
+    {
         return Some(format!(".{ext}"));
     }
     let magic: &[(&[u8], &str)] = &[
@@ -737,7 +936,10 @@ pub fn write_help_center(dist: &Path, out: &Path) -> Result<(), String> {
         fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
     fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let write = |name: &str, data: &[u8]| fs::write(out.join(name), data).map_err(|e| format!("cannot write {}: {e}", out.join(name).display()));
+    let write = |name: &str, data: &[u8]| {
+        fs::write(out.join(name), data)
+            .map_err(|e| format!("cannot write {}: {e}", out.join(name).display()))
+    };
     write(HELP_CENTER_JS, js.as_bytes())?;
     write("request_page.hbs.snippet", HELP_CENTER_SNIPPET.as_bytes())?;
     write("README.md", help_center_readme(js.len()).as_bytes())?;
@@ -747,31 +949,64 @@ pub fn write_help_center(dist: &Path, out: &Path) -> Result<(), String> {
 /// The help-center bundle as one classic script (see the module docs).
 pub fn help_center_js(dist: &Path) -> Result<String, String> {
     let index = dist.join("index.html");
-    let html = fs::read_to_string(&index).map_err(|e| format!("{} not readable ({e}): build the widget apps first (`cargo xtask build`)", index.display()))?;
+    let html = fs::read_to_string(&index).map_err(|e| {
+        format!(
+            "{} not readable ({e}): build the widget apps first (`cargo xtask build`)",
+            index.display()
+        )
+    })?;
     let files = walk(dist)?;
     if files.iter().any(|(rel, _)| rel.starts_with("snippets/")) {
         return Err("the help-center bundle has wasm-bindgen JS snippets (snippets/); the single-file asset cannot carry them".into());
     }
-    let wasm: Vec<&(String, PathBuf)> = files.iter().filter(|(rel, _)| rel.ends_with(".wasm")).collect();
+    let wasm: Vec<&(String, PathBuf)> = files
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".wasm"))
+        .collect();
     let [(wasm_name, wasm_path)] = wasm.as_slice() else {
-        return Err(format!("expected exactly one .wasm in {}, found {}", dist.display(), wasm.len()));
+        return Err(format!(
+            "expected exactly one .wasm in {}, found {}",
+            dist.display(),
+            wasm.len()
+        ));
     };
-    let glue_name = format!("{}.js", wasm_name.strip_suffix("_bg.wasm").unwrap_or(wasm_name.trim_end_matches(".wasm")));
-    let extra_js: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).filter(|rel| rel.ends_with(".js") && *rel != glue_name).collect();
+    let glue_name = format!(
+        "{}.js",
+        wasm_name
+            .strip_suffix("_bg.wasm")
+            .unwrap_or(wasm_name.trim_end_matches(".wasm"))
+    );
+    let extra_js: Vec<&str> = files
+        .iter()
+        .map(|(rel, _)| rel.as_str())
+        .filter(|rel| rel.ends_with(".js") && *rel != glue_name)
+        .collect();
     if !extra_js.is_empty() {
         return Err(format!("the help-center bundle has scripts besides its glue ({}); the single-file asset only carries {glue_name}", extra_js.join(", ")));
     }
     let glue_path = dist.join(&glue_name);
-    let glue = fs::read_to_string(&glue_path).map_err(|e| format!("cannot read the wasm-bindgen glue {}: {e}", glue_path.display()))?;
-    let wasm_bytes = fs::read(wasm_path).map_err(|e| format!("cannot read {}: {e}", wasm_path.display()))?;
+    let glue = fs::read_to_string(&glue_path).map_err(|e| {
+        format!(
+            "cannot read the wasm-bindgen glue {}: {e}",
+            glue_path.display()
+        )
+    })?;
+    let wasm_bytes =
+        fs::read(wasm_path).map_err(|e| format!("cannot read {}: {e}", wasm_path.display()))?;
 
     // Stylesheets in the order the page links them, then inline <style>s.
-    let mut css_files: Vec<&(String, PathBuf)> = files.iter().filter(|(rel, _)| rel.ends_with(".css")).collect();
+    let mut css_files: Vec<&(String, PathBuf)> = files
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".css"))
+        .collect();
     css_files.sort_by_key(|(rel, _)| html.find(rel.as_str()).unwrap_or(usize::MAX));
     let mut css = String::new();
     for (rel, path) in css_files {
         css.push_str(&format!("/* {rel} */\n"));
-        css.push_str(&fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?);
+        css.push_str(
+            &fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        );
         css.push('\n');
     }
     for block in inline_styles(&html) {
@@ -781,10 +1016,18 @@ pub fn help_center_js(dist: &Path) -> Result<String, String> {
     let ignored: Vec<&str> = files
         .iter()
         .map(|(rel, _)| rel.as_str())
-        .filter(|rel| !(rel.ends_with(".css") || rel.ends_with(".wasm") || rel.ends_with(".js") || *rel == "index.html"))
+        .filter(|rel| {
+            !(rel.ends_with(".css")
+                || rel.ends_with(".wasm")
+                || rel.ends_with(".js")
+                || *rel == "index.html")
+        })
         .collect();
     if !ignored.is_empty() {
-        eprintln!("package: help-center: not carried into {HELP_CENTER_JS}: {}", ignored.join(", "));
+        eprintln!(
+            "package: help-center: not carried into {HELP_CENTER_JS}: {}",
+            ignored.join(", ")
+        );
     }
 
     let (body, init) = glue_to_classic(&glue)?;
@@ -819,8 +1062,12 @@ fn inline_styles(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(open) = lower[from..].find("<style").map(|p| p + from) {
-        let Some(body) = lower[open..].find('>').map(|p| open + p + 1) else { break };
-        let Some(close) = lower[body..].find("</style>").map(|p| body + p) else { break };
+        let Some(body) = lower[open..].find('>').map(|p| open + p + 1) else {
+            break;
+        };
+        let Some(close) = lower[body..].find("</style>").map(|p| body + p) else {
+            break;
+        };
         out.push(html[body..close].to_owned());
         from = close + "</style>".len();
     }
@@ -846,7 +1093,10 @@ pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
             continue;
         }
         let trimmed = line.trim_start();
-        if trimmed.starts_with("import ") || trimmed.starts_with("import{") || trimmed.starts_with("import*") {
+        if trimmed.starts_with("import ")
+            || trimmed.starts_with("import{")
+            || trimmed.starts_with("import*")
+        {
             return Err(format!("the help-center glue imports another module (`{}`); wasm-bindgen JS snippets cannot go into the single-file asset", trimmed.trim()));
         }
         if let Some(rest) = line.strip_prefix("export ") {
@@ -861,15 +1111,34 @@ pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
             }
             if let Some(name) = rest.strip_prefix("default ") {
                 let name = name.trim().trim_end_matches(';').trim();
-                if !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') || name.is_empty() {
-                    return Err(format!("unexpected default export in the help-center glue: `{}`", line.trim()));
+                if !name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                    || name.is_empty()
+                {
+                    return Err(format!(
+                        "unexpected default export in the help-center glue: `{}`",
+                        line.trim()
+                    ));
                 }
                 default = Some(name.to_owned());
                 continue;
             }
-            let declaration = ["function ", "async function ", "class ", "const ", "let ", "var "].iter().any(|k| rest.starts_with(k));
+            let declaration = [
+                "function ",
+                "async function ",
+                "class ",
+                "const ",
+                "let ",
+                "var ",
+            ]
+            .iter()
+            .any(|k| rest.starts_with(k));
             if !declaration {
-                return Err(format!("unexpected export in the help-center glue: `{}`", line.trim()));
+                return Err(format!(
+                    "unexpected export in the help-center glue: `{}`",
+                    line.trim()
+                ));
             }
             out.push_str(rest);
             out.push('\n');
@@ -880,9 +1149,13 @@ pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
     }
     let out = out.replace("import.meta.url", "document.baseURI");
     if out.contains("import.meta") || out.contains("import(") {
-        return Err("the help-center glue uses import.meta or import(), which a classic script cannot".into());
+        return Err(
+            "the help-center glue uses import.meta or import(), which a classic script cannot"
+                .into(),
+        );
     }
-    let default = default.ok_or("the help-center glue has no default export (wasm-bindgen's init)")?;
+    let default =
+        default.ok_or("the help-center glue has no default export (wasm-bindgen's init)")?;
     Ok((out, default))
 }
 
@@ -922,9 +1195,14 @@ pub fn validate_help_center(dir: &Path) -> Result<(), Vec<String>> {
         if rel == "README.md" || rel.ends_with(".snippet") {
             continue;
         }
-        let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        let ext = rel
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
         if ext == "wasm" {
-            errors.push(format!("{rel}: Guide themes cannot host .wasm; inline it into the js asset"));
+            errors.push(format!(
+                "{rel}: Guide themes cannot host .wasm; inline it into the js asset"
+            ));
         } else if !GUIDE_EXTENSIONS.contains(&ext.as_str()) {
             errors.push(format!("{rel}: not a Guide asset type (only js, css, html, json, txt, xml, images and fonts)"));
         }
@@ -1026,7 +1304,11 @@ mod tests {
     impl Scratch {
         fn new(name: &str) -> Self {
             static N: AtomicUsize = AtomicUsize::new(0);
-            let dir = std::env::temp_dir().join(format!("xtask-package-{}-{}-{name}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+            let dir = std::env::temp_dir().join(format!(
+                "xtask-package-{}-{}-{name}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            ));
             let _ = fs::remove_dir_all(&dir);
             fs::create_dir_all(&dir).unwrap();
             Scratch(dir)
@@ -1046,7 +1328,10 @@ mod tests {
     }
 
     fn repo() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf()
     }
 
     /// A PNG header of the given size (the validator reads only the IHDR).
@@ -1072,7 +1357,11 @@ window.wasmBindings = bindings;
     fn fake_sidebar(dir: &Path) {
         fs::create_dir_all(dir).unwrap();
         fs::write(dir.join("index.html"), TRUNK_HTML).unwrap();
-        fs::write(dir.join("zendesk-sidebar-e093.js"), "export default function init() {}\n").unwrap();
+        fs::write(
+            dir.join("zendesk-sidebar-e093.js"),
+            "export default function init() {}\n",
+        )
+        .unwrap();
         fs::write(dir.join("zendesk-sidebar-e093_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         fs::write(dir.join("zendesk-sidebar-9c87.css"), "body{margin:0}\n").unwrap();
     }
@@ -1095,7 +1384,11 @@ window.wasmBindings = bindings;
         check(files).expect_err("the package should break a rule")
     }
 
-    fn edit_json(files: &mut BTreeMap<String, Vec<u8>>, name: &str, f: impl FnOnce(&mut serde_json::Value)) {
+    fn edit_json(
+        files: &mut BTreeMap<String, Vec<u8>>,
+        name: &str,
+        f: impl FnOnce(&mut serde_json::Value),
+    ) {
         let mut v: serde_json::Value = serde_json::from_slice(&files[name]).unwrap();
         f(&mut v);
         files.insert(name.into(), serde_json::to_vec(&v).unwrap());
@@ -1105,25 +1398,59 @@ window.wasmBindings = bindings;
     fn the_committed_manifest_with_a_bundle_passes() {
         let files = good_files();
         assert_eq!(check(&files), Ok(()));
-        for name in ["manifest.json", "translations/en.json", "translations/ja.json", "assets/logo.png", "assets/iframe.html", "assets/zendesk-sidebar-e093_bg.wasm"] {
-            assert!(files.contains_key(name), "{name} missing from {:?}", files.keys());
+        for name in [
+            "manifest.json",
+            "translations/en.json",
+            "translations/ja.json",
+            "assets/logo.png",
+            "assets/iframe.html",
+            "assets/zendesk-sidebar-e093_bg.wasm",
+        ] {
+            assert!(
+                files.contains_key(name),
+                "{name} missing from {:?}",
+                files.keys()
+            );
         }
-        assert!(!files.keys().any(|k| k.ends_with("README.md") || k.ends_with(".py")), "repo-only files are not packaged");
+        assert!(
+            !files
+                .keys()
+                .any(|k| k.ends_with("README.md") || k.ends_with(".py")),
+            "repo-only files are not packaged"
+        );
     }
 
     #[test]
     fn every_translation_labels_every_setting() {
-        let manifest: serde_json::Value = serde_json::from_slice(&fs::read(repo().join("zendesk-manifest/manifest.json")).unwrap()).unwrap();
-        let names: Vec<&str> = manifest["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &fs::read(repo().join("zendesk-manifest/manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let names: Vec<&str> = manifest["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
         for locale in ["en", "de", "fr", "es", "ja"] {
             let path = repo().join(format!("zendesk-manifest/translations/{locale}.json"));
             let t: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
             for name in &names {
                 for key in ["label", "helpText"] {
-                    assert!(t["app"]["parameters"][name][key].as_str().is_some_and(|s| !s.is_empty()), "{locale}: {name}.{key}");
+                    assert!(
+                        t["app"]["parameters"][name][key]
+                            .as_str()
+                            .is_some_and(|s| !s.is_empty()),
+                        "{locale}: {name}.{key}"
+                    );
                 }
             }
-            for key in ["name", "short_description", "long_description", "installation_instructions"] {
+            for key in [
+                "name",
+                "short_description",
+                "long_description",
+                "installation_instructions",
+            ] {
                 assert!(t["app"][key].is_string(), "{locale}: app.{key}");
             }
         }
@@ -1131,32 +1458,99 @@ window.wasmBindings = bindings;
 
     #[test]
     fn settings_match_what_bt_core_reads_and_the_seed_labels() {
-        let manifest: serde_json::Value = serde_json::from_slice(&fs::read(repo().join("zendesk-manifest/manifest.json")).unwrap()).unwrap();
-        let names: Vec<&str> = manifest["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &fs::read(repo().join("zendesk-manifest/manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let names: Vec<&str> = manifest["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
         let core = fs::read_to_string(repo().join("components/core/src/settings.rs")).unwrap();
-        let raw = core.split("pub struct RawSettings").nth(1).unwrap().split("\n}").next().unwrap();
-        for field in raw.lines().filter_map(|l| l.trim().strip_prefix("pub ")).map(|l| l.split(':').next().unwrap()) {
-            assert!(names.contains(&field), "RawSettings.{field} has no app setting");
+        let raw = core
+            .split("pub struct RawSettings")
+            .nth(1)
+            .unwrap()
+            .split("\n}")
+            .next()
+            .unwrap();
+        for field in raw
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub "))
+            .map(|l| l.split(':').next().unwrap())
+        {
+            assert!(
+                names.contains(&field),
+                "RawSettings.{field} has no app setting"
+            );
         }
-        let en: serde_json::Value = serde_json::from_slice(&fs::read(repo().join("zendesk-manifest/translations/en.json")).unwrap()).unwrap();
-        let label = |n: &str| en["app"]["parameters"][n]["label"].as_str().unwrap().to_owned();
-        assert_eq!(label("allow_pinned_client"), "Allow Jump-To Pinned Client Session");
-        assert_eq!(label("allow_push_local"), "Allow Push and Start Local Jump Session");
-        assert_eq!(label("allow_push_remote"), "Allow Push and Start Remote Jump Session");
+        let en: serde_json::Value = serde_json::from_slice(
+            &fs::read(repo().join("zendesk-manifest/translations/en.json")).unwrap(),
+        )
+        .unwrap();
+        let label = |n: &str| {
+            en["app"]["parameters"][n]["label"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            label("allow_pinned_client"),
+            "Allow Jump-To Pinned Client Session"
+        );
+        assert_eq!(
+            label("allow_push_local"),
+            "Allow Push and Start Local Jump Session"
+        );
+        assert_eq!(
+            label("allow_push_remote"),
+            "Allow Push and Start Remote Jump Session"
+        );
         assert_eq!(label("allow_rdp"), "Allow Remote Desktop (RDP) Session");
-        assert_eq!(label("allow_remote_console"), "Allow Remote Console Session");
-        for n in ["allow_push_remote", "allow_rdp", "allow_remote_console", "allow_vpro"] {
-            assert!(en["app"]["parameters"][n]["helpText"].as_str().unwrap().contains("Requires at least one Jumpoint"), "{n}");
+        assert_eq!(
+            label("allow_remote_console"),
+            "Allow Remote Console Session"
+        );
+        for n in [
+            "allow_push_remote",
+            "allow_rdp",
+            "allow_remote_console",
+            "allow_vpro",
+        ] {
+            assert!(
+                en["app"]["parameters"][n]["helpText"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Requires at least one Jumpoint"),
+                "{n}"
+            );
         }
-        let secret = manifest["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "broker_secret").unwrap();
-        assert_eq!((secret["secure"].as_bool(), secret["required"].as_bool(), secret.get("default")), (Some(true), Some(true), None));
+        let secret = manifest["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "broker_secret")
+            .unwrap();
+        assert_eq!(
+            (
+                secret["secure"].as_bool(),
+                secret["required"].as_bool(),
+                secret.get("default")
+            ),
+            (Some(true), Some(true), None)
+        );
     }
 
     #[test]
     fn missing_help_text_is_caught() {
         let mut files = good_files();
         edit_json(&mut files, "translations/en.json", |t| {
-            t["app"]["parameters"]["broker_secret"].as_object_mut().unwrap().remove("helpText");
+            t["app"]["parameters"]["broker_secret"]
+                .as_object_mut()
+                .unwrap()
+                .remove("helpText");
         });
         assert_eq!(violations(&files), ["translations/en.json: app.parameters.broker_secret.helpText is missing (every setting needs a label and help text)"]);
     }
@@ -1165,14 +1559,18 @@ window.wasmBindings = bindings;
     fn a_321_by_320_logo_is_caught() {
         let mut files = good_files();
         files.insert("assets/logo.png".into(), png(321, 320));
-        assert_eq!(violations(&files), ["assets/logo.png: 321x320 pixels; it must be exactly 320x320"]);
+        assert_eq!(
+            violations(&files),
+            ["assets/logo.png: 321x320 pixels; it must be exactly 320x320"]
+        );
         files.insert("assets/logo.png".into(), b"GIF89a".to_vec());
         assert_eq!(violations(&files), ["assets/logo.png: not a PNG"]);
     }
 
     #[test]
     fn the_committed_logos_have_zendesk_sizes() {
-        let size = |n: &str| png_size(&fs::read(repo().join("zendesk-manifest/assets").join(n)).unwrap());
+        let size =
+            |n: &str| png_size(&fs::read(repo().join("zendesk-manifest/assets").join(n)).unwrap());
         assert_eq!(size("logo.png"), Some((320, 320)));
         assert_eq!(size("logo-small.png"), Some((128, 128)));
     }
@@ -1181,7 +1579,10 @@ window.wasmBindings = bindings;
     fn a_shell_script_is_caught_by_name_and_by_content() {
         let mut files = good_files();
         files.insert("assets/install.sh".into(), b"echo hi\n".to_vec());
-        files.insert("assets/setup.txt".into(), b"#!/bin/bash\necho hi\n".to_vec());
+        files.insert(
+            "assets/setup.txt".into(),
+            b"#!/bin/bash\necho hi\n".to_vec(),
+        );
         assert_eq!(violations(&files), [
             "assets/install.sh: blocked file type (.sh); Zendesk refuses it in an app package",
             "assets/setup.txt: blocked file type (shell script); Zendesk refuses it in an app package",
@@ -1199,8 +1600,16 @@ window.wasmBindings = bindings;
         files.insert("assets/logs.tar.gz".into(), b"\x1f\x8b\x08".to_vec());
         let v = violations(&files);
         assert_eq!(v.len(), 6, "{v:#?}");
-        assert!(v.iter().any(|e| e.starts_with("assets/data.json: blocked file type (zip archive)")), "{v:#?}");
-        assert!(v.iter().any(|e| e.starts_with("assets/logs.tar.gz: blocked file type (.gz)")), "{v:#?}");
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("assets/data.json: blocked file type (zip archive)")),
+            "{v:#?}"
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("assets/logs.tar.gz: blocked file type (.gz)")),
+            "{v:#?}"
+        );
         // .wasm is allowed.
         assert!(!v.iter().any(|e| e.contains(".wasm")));
     }
@@ -1209,8 +1618,14 @@ window.wasmBindings = bindings;
     fn a_3_mb_file_is_caught() {
         let mut files = good_files();
         files.insert("assets/big.js".into(), vec![b' '; 3 * 1024 * 1024]);
-        assert_eq!(violations(&files), ["assets/big.js: 3145728 bytes; every file must be under 2 MB (2000000 bytes)"]);
-        files.insert("assets/big.js".into(), vec![b' '; ZENDESK_FILE_LIMIT as usize - 1]);
+        assert_eq!(
+            violations(&files),
+            ["assets/big.js: 3145728 bytes; every file must be under 2 MB (2000000 bytes)"]
+        );
+        files.insert(
+            "assets/big.js".into(),
+            vec![b' '; ZENDESK_FILE_LIMIT as usize - 1],
+        );
         assert_eq!(check(&files), Ok(()));
     }
 
@@ -1219,7 +1634,8 @@ window.wasmBindings = bindings;
         let mut files = good_files();
         edit_json(&mut files, "manifest.json", |m| {
             m["location"]["support"]["ticket_sidebar"]["url"] = "assets/missing.html".into();
-            m["location"]["support"]["new_ticket_sidebar"]["url"] = "http://app.example.com/sidebar".into();
+            m["location"]["support"]["new_ticket_sidebar"]["url"] =
+                "http://app.example.com/sidebar".into();
             m["location"]["support"]["top_bar"] = serde_json::json!({ "url": "iframe.html" });
         });
         assert_eq!(violations(&files), [
@@ -1235,8 +1651,14 @@ window.wasmBindings = bindings;
         edit_json(&mut files, "manifest.json", |m| {
             m["author"].as_object_mut().unwrap().remove("email");
             m["frameworkVersion"] = "1.0".into();
-            m["location"]["support"].as_object_mut().unwrap().remove("ticket_sidebar");
-            m["parameters"].as_array_mut().unwrap().push(serde_json::json!({ "name": "hostname", "type": "dropdown" }));
+            m["location"]["support"]
+                .as_object_mut()
+                .unwrap()
+                .remove("ticket_sidebar");
+            m["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({ "name": "hostname", "type": "dropdown" }));
         });
         assert_eq!(violations(&files), [
             "manifest.json: author.email is required",
@@ -1253,11 +1675,14 @@ window.wasmBindings = bindings;
         files.remove("translations/en.json");
         files.remove("assets/logo-small.png");
         files.insert("translations/english.json".into(), b"{}".to_vec());
-        assert_eq!(violations(&files), [
-            "translations/en.json: missing (the translation file for defaultLocale 'en')",
-            "translations/english.json: 'english' is not a locale name (like en, de or pt-br)",
-            "assets/logo-small.png: missing",
-        ]);
+        assert_eq!(
+            violations(&files),
+            [
+                "translations/en.json: missing (the translation file for defaultLocale 'en')",
+                "translations/english.json: 'english' is not a locale name (like en, de or pt-br)",
+                "assets/logo-small.png: missing",
+            ]
+        );
         let mut nested = BTreeMap::new();
         nested.insert("app/manifest.json".to_owned(), b"{}".to_vec());
         assert_eq!(violations(&nested), ["manifest.json: not at the zip root (found app/manifest.json); zip the app folder's contents"]);
@@ -1271,21 +1696,44 @@ window.wasmBindings = bindings;
         edit_json(&mut files, "translations/en.json", |t| {
             t["app"].as_object_mut().unwrap().remove("long_description");
         });
-        assert_eq!(violations(&files), ["translations/en.json: app.long_description is required"]);
+        assert_eq!(
+            violations(&files),
+            ["translations/en.json: app.long_description is required"]
+        );
     }
 
     #[test]
     fn iframe_references_become_relative() {
-        let names: Vec<String> = ["zendesk-sidebar-e093.js", "zendesk-sidebar-e093_bg.wasm", "zendesk-sidebar-9c87.css"].map(String::from).to_vec();
+        let names: Vec<String> = [
+            "zendesk-sidebar-e093.js",
+            "zendesk-sidebar-e093_bg.wasm",
+            "zendesk-sidebar-9c87.css",
+        ]
+        .map(String::from)
+        .to_vec();
         let html = relative_refs(TRUNK_HTML, &names);
-        assert!(html.contains(r#"href="./zendesk-sidebar-9c87.css" integrity="sha384-abc""#), "{html}");
+        assert!(
+            html.contains(r#"href="./zendesk-sidebar-9c87.css" integrity="sha384-abc""#),
+            "{html}"
+        );
         assert!(html.contains("from './zendesk-sidebar-e093.js'"), "{html}");
-        assert!(html.contains("module_or_path: './zendesk-sidebar-e093_bg.wasm'"), "{html}");
-        assert!(html.contains(r#"rel="modulepreload" href="./zendesk-sidebar-e093.js""#), "{html}");
-        assert!(html.contains(r#"href="https://example.com/zendesk-sidebar-e093.js""#), "absolute URLs stay: {html}");
+        assert!(
+            html.contains("module_or_path: './zendesk-sidebar-e093_bg.wasm'"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"rel="modulepreload" href="./zendesk-sidebar-e093.js""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="https://example.com/zendesk-sidebar-e093.js""#),
+            "absolute URLs stay: {html}"
+        );
         assert!(root_relative_refs(&html).is_empty());
         // A public URL prefix (`trunk --public-url /apps/zendesk-sidebar/`) goes too.
-        let prefixed = TRUNK_HTML.replace("'/zendesk", "'/apps/zendesk-sidebar/zendesk").replace("\"/zendesk", "\"/apps/zendesk-sidebar/zendesk");
+        let prefixed = TRUNK_HTML
+            .replace("'/zendesk", "'/apps/zendesk-sidebar/zendesk")
+            .replace("\"/zendesk", "\"/apps/zendesk-sidebar/zendesk");
         assert_eq!(relative_refs(&prefixed, &names), html);
         // Already relative: unchanged.
         assert_eq!(relative_refs(&html, &names), html);
@@ -1298,7 +1746,10 @@ window.wasmBindings = bindings;
         assert_eq!(html.matches(ZAF_SDK_URL).count(), 1);
         // The demo's local SDK is swapped for Zendesk's hosted one.
         let local = ensure_zaf_sdk("<head><script src=\"../vendor/zaf_sdk.js\"></script></head>");
-        assert_eq!(local, format!("<head><script src=\"{ZAF_SDK_URL}\"></script></head>"));
+        assert_eq!(
+            local,
+            format!("<head><script src=\"{ZAF_SDK_URL}\"></script></head>")
+        );
         // A classic script in <head>: it runs while the page is parsed, before
         // the deferred module that starts the app.
         let tag = format!("<script src=\"{ZAF_SDK_URL}\"></script></head>");
@@ -1311,10 +1762,17 @@ window.wasmBindings = bindings;
     fn a_bundle_that_loads_from_the_site_root_is_refused() {
         let s = Scratch::new("rootref");
         fake_sidebar(&s.0);
-        s.write("index.html", TRUNK_HTML.replace("</head>", "<script src=\"/elsewhere/app.js\"></script></head>"));
+        s.write(
+            "index.html",
+            TRUNK_HTML.replace(
+                "</head>",
+                "<script src=\"/elsewhere/app.js\"></script></head>",
+            ),
+        );
         let e = zendesk_files(&repo().join("zendesk-manifest"), &s.0, &[]).unwrap_err();
         assert_eq!(e, "iframe.html still loads /elsewhere/app.js from the site root, which Zendesk does not serve");
-        let e = zendesk_files(&repo().join("zendesk-manifest"), &s.0.join("nope"), &[]).unwrap_err();
+        let e =
+            zendesk_files(&repo().join("zendesk-manifest"), &s.0.join("nope"), &[]).unwrap_err();
         assert!(e.contains("build the widget apps first"), "{e}");
     }
 
@@ -1322,9 +1780,17 @@ window.wasmBindings = bindings;
     fn the_domain_whitelist_comes_from_the_environment_list() {
         let s = Scratch::new("wl");
         fake_sidebar(&s.0);
-        let files = zendesk_files(&repo().join("zendesk-manifest"), &s.0, &split_list(" bt-broker.example.com, ,other.example.com")).unwrap();
+        let files = zendesk_files(
+            &repo().join("zendesk-manifest"),
+            &s.0,
+            &split_list(" bt-broker.example.com, ,other.example.com"),
+        )
+        .unwrap();
         let m: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
-        assert_eq!(m["domainWhitelist"], serde_json::json!(["bt-broker.example.com", "other.example.com"]));
+        assert_eq!(
+            m["domainWhitelist"],
+            serde_json::json!(["bt-broker.example.com", "other.example.com"])
+        );
         assert_eq!(check(&files), Ok(()));
     }
 
@@ -1357,19 +1823,39 @@ export { initSync, __wbg_init as default };
         assert_eq!(init, "__wbg_init");
         assert!(!body.contains("export"), "{body}");
         assert!(!body.contains("import.meta"), "{body}");
-        assert!(body.contains("function greet(n)") && body.contains("class Widget") && body.contains("const Mode ="), "{body}");
-        let multi = GLUE.replace("export { initSync, __wbg_init as default };", "export {\n    initSync,\n    __wbg_init as default\n};");
+        assert!(
+            body.contains("function greet(n)")
+                && body.contains("class Widget")
+                && body.contains("const Mode ="),
+            "{body}"
+        );
+        let multi = GLUE.replace(
+            "export { initSync, __wbg_init as default };",
+            "export {\n    initSync,\n    __wbg_init as default\n};",
+        );
         assert_eq!(glue_to_classic(&multi).unwrap().1, "__wbg_init");
-        let plain = GLUE.replace("export { initSync, __wbg_init as default };", "export { initSync };\nexport default __wbg_init;");
+        let plain = GLUE.replace(
+            "export { initSync, __wbg_init as default };",
+            "export { initSync };\nexport default __wbg_init;",
+        );
         assert_eq!(glue_to_classic(&plain).unwrap().1, "__wbg_init");
     }
 
     #[test]
     fn glue_with_snippets_or_odd_exports_is_refused() {
-        let snippet = format!("import {{ helper }} from './snippets/help-center-1/inline0.js';\n{GLUE}");
-        assert!(glue_to_classic(&snippet).unwrap_err().contains("imports another module"));
-        assert!(glue_to_classic(&GLUE.replace("export { initSync, __wbg_init as default };", "")).unwrap_err().contains("no default export"));
-        assert!(glue_to_classic(&format!("{GLUE}export * from './x.js';\n")).unwrap_err().contains("unexpected export"));
+        let snippet =
+            format!("import {{ helper }} from './snippets/help-center-1/inline0.js';\n{GLUE}");
+        assert!(glue_to_classic(&snippet)
+            .unwrap_err()
+            .contains("imports another module"));
+        assert!(
+            glue_to_classic(&GLUE.replace("export { initSync, __wbg_init as default };", ""))
+                .unwrap_err()
+                .contains("no default export")
+        );
+        assert!(glue_to_classic(&format!("{GLUE}export * from './x.js';\n"))
+            .unwrap_err()
+            .contains("unexpected export"));
     }
 
     fn fake_help_center(dir: &Path) {
@@ -1387,29 +1873,64 @@ export { initSync, __wbg_init as default };
         fake_help_center(&dist.0);
         let out = Scratch::new("hc-out");
         write_help_center(&dist.0, &out.0).unwrap();
-        let mut names: Vec<String> = walk(&out.0).unwrap().into_iter().map(|(rel, _)| rel).collect();
+        let mut names: Vec<String> = walk(&out.0)
+            .unwrap()
+            .into_iter()
+            .map(|(rel, _)| rel)
+            .collect();
         names.sort();
-        assert_eq!(names, ["README.md", HELP_CENTER_JS, "request_page.hbs.snippet"]);
+        assert_eq!(
+            names,
+            ["README.md", HELP_CENTER_JS, "request_page.hbs.snippet"]
+        );
         assert_eq!(validate_help_center(&out.0), Ok(()));
         let js = fs::read_to_string(out.0.join(HELP_CENTER_JS)).unwrap();
-        assert!(js.contains(&format!("var BT_WASM = \"{}\";", base64(b"\0asm\x01\0\0\0\xff"))), "{js}");
-        assert!(js.contains("__wbg_init({ module_or_path: btWasmBytes() })"), "{js}");
-        assert!(!js.contains("import.meta") && !js.contains("export "), "{js}");
+        assert!(
+            js.contains(&format!(
+                "var BT_WASM = \"{}\";",
+                base64(b"\0asm\x01\0\0\0\xff")
+            )),
+            "{js}"
+        );
+        assert!(
+            js.contains("__wbg_init({ module_or_path: btWasmBytes() })"),
+            "{js}"
+        );
+        assert!(
+            !js.contains("import.meta") && !js.contains("export "),
+            "{js}"
+        );
         let css_at = |s: &str| js.find(s).unwrap();
-        assert!(css_at(".two{}") < css_at(".one{}") && css_at(".one{}") < css_at(".x{top:0}"), "stylesheets keep the page's order");
+        assert!(
+            css_at(".two{}") < css_at(".one{}") && css_at(".one{}") < css_at(".x{top:0}"),
+            "stylesheets keep the page's order"
+        );
         let snippet = fs::read_to_string(out.0.join("request_page.hbs.snippet")).unwrap();
         assert!(snippet.contains(r#"<div id="bt-click-to-chat"></div>"#));
         assert!(snippet.contains("{{asset 'bt-click-to-chat.js'}}"));
         let config_of = |text: &str| -> serde_json::Value {
-            let json = text.split("<script type=\"application/json\" id=\"bt-config\">").nth(1).unwrap().split("</script>").next().unwrap();
+            let json = text
+                .split("<script type=\"application/json\" id=\"bt-config\">")
+                .nth(1)
+                .unwrap()
+                .split("</script>")
+                .next()
+                .unwrap();
             serde_json::from_str(json).unwrap()
         };
         let config = config_of(&snippet);
         assert_eq!(config["record"], "{{request.id}}");
         assert_eq!(config["hostname"], "support.example.com");
-        assert_eq!(config["issues"], "general_tech=General Technical Issues\nprinters=Printers");
+        assert_eq!(
+            config["issues"],
+            "general_tech=General Technical Issues\nprinters=Printers"
+        );
         let readme = fs::read_to_string(out.0.join("README.md")).unwrap();
-        assert_eq!(config_of(&readme), config, "the README shows the snippet's shape");
+        assert_eq!(
+            config_of(&readme),
+            config,
+            "the README shows the snippet's shape"
+        );
     }
 
     #[test]
@@ -1435,12 +1956,17 @@ export { initSync, __wbg_init as default };
     fn help_center_bundles_it_cannot_carry_are_refused() {
         let s = Scratch::new("hc-bad");
         fake_help_center(&s.0);
-        s.write("snippets/help-center-1/inline0.js", "export function f() {}");
+        s.write(
+            "snippets/help-center-1/inline0.js",
+            "export function f() {}",
+        );
         assert!(help_center_js(&s.0).unwrap_err().contains("snippets"));
         let t = Scratch::new("hc-two");
         fake_help_center(&t.0);
         t.write("other_bg.wasm", b"\0asm");
-        assert!(help_center_js(&t.0).unwrap_err().contains("exactly one .wasm"));
+        assert!(help_center_js(&t.0)
+            .unwrap_err()
+            .contains("exactly one .wasm"));
     }
 
     #[test]
@@ -1453,12 +1979,21 @@ export { initSync, __wbg_init as default };
         fake_help_center(&root.0.join("target/dist/help-center"));
         for (rel, path) in walk(&repo().join("salesforce-lwc-wrapper")).unwrap() {
             if !rel.starts_with("node_modules/") {
-                root.write(&format!("salesforce-lwc-wrapper/{rel}"), fs::read(path).unwrap());
+                root.write(
+                    &format!("salesforce-lwc-wrapper/{rel}"),
+                    fs::read(path).unwrap(),
+                );
             }
         }
-        root.write("salesforce-lwc-wrapper/node_modules/x/index.js", "local state");
+        root.write(
+            "salesforce-lwc-wrapper/node_modules/x/index.js",
+            "local state",
+        );
         root.write("target/dist/salesforce-case/index.html", "<html></html>");
-        root.write("target/dist/salesforce-case/app_bg.wasm", b"\0asm\x01\0\0\0");
+        root.write(
+            "target/dist/salesforce-case/app_bg.wasm",
+            b"\0asm\x01\0\0\0",
+        );
         let out = root.0.join("target/packages");
         package_into(&root.0, &out, &[]).unwrap();
         assert_eq!(validate_zendesk_zip(&out.join("zendesk-app.zip")), Ok(()));
@@ -1467,24 +2002,41 @@ export { initSync, __wbg_init as default };
         let sf = out.join("salesforce");
         assert!(sf.join("sfdx-project.json").is_file());
         assert!(!sf.join("node_modules").exists());
-        let resource = read_zip(&sf.join("force-app/main/default/staticresources/BeyondTrustWidget.resource")).unwrap();
+        let resource =
+            read_zip(&sf.join("force-app/main/default/staticresources/BeyondTrustWidget.resource"))
+                .unwrap();
         let mut names: Vec<&str> = resource.iter().map(|e| e.name.as_str()).collect();
         names.sort();
         assert_eq!(names, ["app_bg.wasm", "index.html"]);
-        assert!(sf.join("force-app/main/default/staticresources/BeyondTrustWidget.resource-meta.xml").is_file());
+        assert!(sf
+            .join("force-app/main/default/staticresources/BeyondTrustWidget.resource-meta.xml")
+            .is_file());
 
         // A broken bundle: the zip is deleted and every problem is named.
         root.write("target/dist/zendesk-sidebar/run.sh", "echo");
         root.write("target/dist/help-center/extra.js", "1");
         let e = package_into(&root.0, &out, &[]).unwrap_err();
         assert!(e.contains("target/packages/zendesk-app.zip breaks Zendesk's rules (deleted): 1 problem(s)\n  - assets/run.sh: blocked file type (.sh)"), "{e}");
-        assert!(e.contains("help-center: the help-center bundle has scripts besides its glue (extra.js)"), "{e}");
+        assert!(
+            e.contains(
+                "help-center: the help-center bundle has scripts besides its glue (extra.js)"
+            ),
+            "{e}"
+        );
         assert!(!out.join("zendesk-app.zip").exists());
     }
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {
-        for (input, want) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+        for (input, want) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64(input.as_bytes()), want);
         }
         assert_eq!(base64(&[0xff, 0xfe, 0xfd]), "//79");

@@ -31,8 +31,12 @@ pub fn setup() -> Result {
 }
 
 fn wasm_target() -> Result {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     eprintln!("setup: installing the wasm32-unknown-unknown target");
@@ -45,7 +49,10 @@ pub fn wasm_bindgen_version() -> String {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return v.trim_end_matches('"').to_owned();
             }
         }
@@ -56,11 +63,17 @@ pub fn wasm_bindgen_version() -> String {
 /// `cargo install CRATE --version V` unless the binary already reports V.
 fn cargo_tool(krate: &str, version: &str, extra: &[&str]) -> Result {
     let (bin, bins) = match krate {
-        "wasm-bindgen-cli" => ("wasm-bindgen", vec!["wasm-bindgen", "wasm-bindgen-test-runner"]),
+        "wasm-bindgen-cli" => (
+            "wasm-bindgen",
+            vec!["wasm-bindgen", "wasm-bindgen-test-runner"],
+        ),
         other => (other, vec![other]),
     };
     let have = output(cmd(bin).arg("--version")).unwrap_or_default();
-    let all_there = bins.iter().all(|b| output(cmd(b).arg("--version")).is_some() || *b == "wasm-bindgen-test-runner" && has_binary(b));
+    let all_there = bins.iter().all(|b| {
+        output(cmd(b).arg("--version")).is_some()
+            || *b == "wasm-bindgen-test-runner" && has_binary(b)
+    });
     if have.split_whitespace().nth(1) == Some(version) && all_there {
         return Ok(());
     }
@@ -75,7 +88,11 @@ fn has_binary(name: &str) -> bool {
 }
 
 fn system_packages() -> Result {
-    let missing: Vec<&str> = APT_PACKAGES.iter().filter(|(_, path)| !Path::new(path).exists()).map(|(p, _)| *p).collect();
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(_, path)| !Path::new(path).exists())
+        .map(|(p, _)| *p)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -88,7 +105,10 @@ fn system_packages() -> Result {
     }
     eprintln!("setup: installing {} with apt-get", missing.join(", "));
     run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get").args(["install", "-y", "-qq", "--no-install-recommends"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn npm_tools() -> Result {
@@ -99,14 +119,20 @@ fn npm_tools() -> Result {
 pub fn npm_ci(dir: &Path) -> Result {
     let lock = dir.join("package-lock.json");
     let stamp = dir.join("node_modules/.xtask-installed");
-    let lock_text = std::fs::read_to_string(&lock).map_err(|e| format!("{}: {e}", lock.display()))?;
+    let lock_text =
+        std::fs::read_to_string(&lock).map_err(|e| format!("{}: {e}", lock.display()))?;
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(lock_text.as_str()) {
         return Ok(());
     }
     if output(Command::new("npm").arg("--version")).is_none() {
         return Err("setup needs Node.js and npm (Debian: apt-get install -y nodejs npm)".into());
     }
-    eprintln!("setup: installing npm packages in {}", dir.strip_prefix(root()).unwrap_or(dir).display());
-    run(cmd("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(dir))?;
+    eprintln!(
+        "setup: installing npm packages in {}",
+        dir.strip_prefix(root()).unwrap_or(dir).display()
+    );
+    run(cmd("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir))?;
     std::fs::write(&stamp, lock_text).map_err(|e| e.to_string())
 }

@@ -23,8 +23,14 @@ impl Tally {
     fn scan(&mut self, line: &str) {
         let line = line.trim();
         let number_before = |word: &str| -> Option<u64> {
-            let words: Vec<&str> = line.split(|c: char| c.is_whitespace() || c == ';' || c == ',').filter(|w| !w.is_empty()).collect();
-            words.windows(2).find(|w| w[1] == word).and_then(|w| w[0].parse().ok())
+            let words: Vec<&str> = line
+                .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+                .filter(|w| !w.is_empty())
+                .collect();
+            words
+                .windows(2)
+                .find(|w| w[1] == word)
+                .and_then(|w| w[0].parse().ok())
         };
         if line.starts_with("test result:") {
             self.passed += number_before("passed").unwrap_or(0);
@@ -44,7 +50,9 @@ impl Tally {
     fn run(&mut self, name: &str, c: &mut Command) -> Result {
         step(name);
         c.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = c.spawn().map_err(|e| format!("{name}: cannot start: {e}"))?;
+        let mut child = c
+            .spawn()
+            .map_err(|e| format!("{name}: cannot start: {e}"))?;
         let stderr = child.stderr.take().expect("piped");
         let err_lines = std::thread::spawn(move || {
             BufReader::new(stderr)
@@ -55,7 +63,10 @@ impl Tally {
                 .collect::<Vec<_>>()
         });
         let stdout = child.stdout.take().expect("piped");
-        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             println!("{line}");
             self.scan(&line);
         }
@@ -64,7 +75,11 @@ impl Tally {
         }
         let status = child.wait().map_err(|e| e.to_string())?;
         self.suites.push(name.to_owned());
-        if status.success() { Ok(()) } else { Err(format!("test suite '{name}' failed ({status})")) }
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("test suite '{name}' failed ({status})"))
+        }
     }
 }
 
@@ -82,12 +97,22 @@ pub fn test() -> Result {
 
     // The core crate must stay usable from the browser.
     step("bt-core builds for wasm32");
-    crate::util::run(cmd(env!("CARGO")).args(["build", "--quiet", "-p", "bt-core", "--target", "wasm32-unknown-unknown"]))?;
+    crate::util::run(cmd(env!("CARGO")).args([
+        "build",
+        "--quiet",
+        "-p",
+        "bt-core",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
 
     for p in pkgs.iter().filter(|p| p.wasm_tests) {
         let mut c = cmd(env!("CARGO"));
         c.args(["test", "-p", &p.name, "--target", "wasm32-unknown-unknown"])
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         tally.run(&format!("{} in headless Chromium", p.name), &mut c)?;
@@ -96,11 +121,21 @@ pub fn test() -> Result {
     let lwc = root().join("salesforce-lwc-wrapper");
     if lwc.join("package.json").is_file() {
         crate::setup::npm_ci(&lwc)?;
-        tally.run("Salesforce LWC jest tests", cmd("npx").args(["--no-install", "sfdx-lwc-jest", "--", "--ci"]).current_dir(&lwc))?;
+        tally.run(
+            "Salesforce LWC jest tests",
+            cmd("npx")
+                .args(["--no-install", "sfdx-lwc-jest", "--", "--ci"])
+                .current_dir(&lwc),
+        )?;
     }
 
     let e2e = root().join("tests/e2e");
-    if e2e.is_dir() && std::fs::read_dir(&e2e).map_err(|e| e.to_string())?.flatten().any(|f| f.file_name().to_string_lossy().ends_with(".test.mjs")) {
+    if e2e.is_dir()
+        && std::fs::read_dir(&e2e)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .any(|f| f.file_name().to_string_lossy().ends_with(".test.mjs"))
+    {
         // The e2e tests drive the real release bundles, packages and broker.
         crate::build::build()?;
         crate::package::package()?;
@@ -113,10 +148,20 @@ pub fn test() -> Result {
             .map(|n| format!("tests/e2e/{n}"))
             .collect();
         files.sort();
-        tally.run("end-to-end browser tests", cmd("node").args(["--test", "--test-concurrency=1"]).args(&files).env("BT_BROKER_BIN", crate::demo::broker_binary()))?;
+        tally.run(
+            "end-to-end browser tests",
+            cmd("node")
+                .args(["--test", "--test-concurrency=1"])
+                .args(&files)
+                .env("BT_BROKER_BIN", crate::demo::broker_binary()),
+        )?;
     }
 
-    eprintln!("\nxtask test: {} suites green: {}", tally.suites.len(), tally.suites.join("; "));
+    eprintln!(
+        "\nxtask test: {} suites green: {}",
+        tally.suites.len(),
+        tally.suites.join("; ")
+    );
     println!("tests: {} passed, {} failed", tally.passed, tally.failed);
     if tally.failed > 0 {
         return Err(format!("{} tests failed", tally.failed));

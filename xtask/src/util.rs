@@ -8,12 +8,18 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The workspace root (xtask lives in `ROOT/xtask`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent")
+        .to_path_buf()
 }
 
 /// Cargo's target directory (honours `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).map(|d| if d.is_absolute() { d } else { root().join(d) }).unwrap_or_else(|| root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|d| if d.is_absolute() { d } else { root().join(d) })
+        .unwrap_or_else(|| root().join("target"))
 }
 
 /// Directory of the project's npm tools (binaryen's wasm-opt, playwright-core...).
@@ -25,12 +31,18 @@ pub fn tools_dir() -> PathBuf {
 /// finds the exact wasm-bindgen and wasm-opt versions we installed.
 pub fn tool_path() -> String {
     let mut dirs: Vec<PathBuf> = vec![tools_dir().join("node_modules/.bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))) {
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+    {
         dirs.push(home.join("bin"));
     }
     let current = std::env::var_os("PATH").unwrap_or_default();
     dirs.extend(std::env::split_paths(&current));
-    std::env::join_paths(dirs).expect("valid PATH").to_string_lossy().into_owned()
+    std::env::join_paths(dirs)
+        .expect("valid PATH")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// A command with the tool PATH, run from the workspace root.
@@ -42,7 +54,9 @@ pub fn cmd(program: impl AsRef<OsStr>) -> Command {
 
 /// Runs a command, streaming its output; fails with what was run.
 pub fn run(c: &mut Command) -> Result {
-    let status = c.status().map_err(|e| format!("cannot start {}: {e}", describe(c)))?;
+    let status = c
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", describe(c)))?;
     if status.success() {
         Ok(())
     } else {
@@ -53,7 +67,9 @@ pub fn run(c: &mut Command) -> Result {
 /// Runs a command and returns its stdout, or `None` if it cannot run or fails.
 pub fn output(c: &mut Command) -> Option<String> {
     let out = c.stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub fn describe(c: &Command) -> String {
@@ -77,11 +93,19 @@ pub struct Package {
 }
 
 pub fn packages() -> Result<Vec<Package>> {
-    let out = output(cmd(env!("CARGO")).args(["metadata", "--format-version", "1", "--no-deps", "--offline"]))
-        .or_else(|| output(cmd(env!("CARGO")).args(["metadata", "--format-version", "1", "--no-deps"])))
-        .ok_or("cargo metadata failed")?;
+    let out = output(cmd(env!("CARGO")).args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+        "--offline",
+    ]))
+    .or_else(|| output(cmd(env!("CARGO")).args(["metadata", "--format-version", "1", "--no-deps"])))
+    .ok_or("cargo metadata failed")?;
     let meta: serde_json::Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
-    let pkgs = meta["packages"].as_array().ok_or("cargo metadata: no packages")?;
+    let pkgs = meta["packages"]
+        .as_array()
+        .ok_or("cargo metadata: no packages")?;
     Ok(pkgs
         .iter()
         .map(|p| {

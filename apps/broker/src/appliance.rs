@@ -40,7 +40,10 @@ pub struct AccessToken {
 
 impl std::fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessToken").field("value", &"[redacted]").field("generation", &self.generation).finish()
+        f.debug_struct("AccessToken")
+            .field("value", &"[redacted]")
+            .field("generation", &self.generation)
+            .finish()
     }
 }
 
@@ -97,7 +100,10 @@ impl ApplianceClient {
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         let base = config.appliance_url.trim_end_matches('/').to_owned();
-        let endpoint = |path: &str| reqwest::Url::parse(&format!("{base}{path}")).map_err(|e| format!("BT_APPLIANCE_URL: cannot form {path}: {e}"));
+        let endpoint = |path: &str| {
+            reqwest::Url::parse(&format!("{base}{path}"))
+                .map_err(|e| format!("BT_APPLIANCE_URL: cannot form {path}: {e}"))
+        };
         Ok(Self {
             http,
             token_url: endpoint("/oauth2/token")?,
@@ -124,7 +130,10 @@ impl ApplianceClient {
 
     fn current_token(&self) -> Option<Arc<AccessToken>> {
         let guard = self.token.read().unwrap_or_else(|p| p.into_inner());
-        guard.as_ref().filter(|t| Instant::now() < t.refresh_at).cloned()
+        guard
+            .as_ref()
+            .filter(|t| Instant::now() < t.refresh_at)
+            .cloned()
     }
 
     /// The shared access token, fetching it (once, for all waiting callers)
@@ -162,7 +171,10 @@ impl ApplianceClient {
     /// Drops `refused` if it is still the shared token.
     fn invalidate(&self, refused: &AccessToken) {
         let mut guard = self.token.write().unwrap_or_else(|p| p.into_inner());
-        if guard.as_ref().is_some_and(|t| t.generation == refused.generation) {
+        if guard
+            .as_ref()
+            .is_some_and(|t| t.generation == refused.generation)
+        {
             *guard = None;
         }
     }
@@ -170,8 +182,13 @@ impl ApplianceClient {
     async fn fetch_token(&self) -> Result<Arc<AccessToken>, ApiError> {
         use base64::Engine;
         let started = Instant::now();
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.client_id, self.client_secret.expose()));
-        let mut auth = HeaderValue::from_str(&format!("Basic {basic}")).map_err(|_| ApiError::ApplianceAuthFailed)?;
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            self.client_id,
+            self.client_secret.expose()
+        ));
+        let mut auth = HeaderValue::from_str(&format!("Basic {basic}"))
+            .map_err(|_| ApiError::ApplianceAuthFailed)?;
         auth.set_sensitive(true);
         let result = self
             .http
@@ -219,7 +236,8 @@ impl ApplianceClient {
             Err(e) => e.code().as_str(),
         };
         self.metrics.token_refresh(label);
-        self.metrics.observe_appliance("oauth_token", label, started.elapsed());
+        self.metrics
+            .observe_appliance("oauth_token", label, started.elapsed());
         if let Err(e) = &outcome {
             tracing::warn!(error = %e, "appliance token request failed");
         }
@@ -238,32 +256,60 @@ impl ApplianceClient {
 
     /// One authenticated call; on a 401 the token is dropped and the call
     /// is made once more with a fresh one.
-    async fn call(&self, label: &'static str, reporting: bool, params: &[(&str, &str)]) -> Result<String, ApiError> {
+    async fn call(
+        &self,
+        label: &'static str,
+        reporting: bool,
+        params: &[(&str, &str)],
+    ) -> Result<String, ApiError> {
         let started = Instant::now();
         let outcome = self.call_inner(reporting, params).await;
         let out = match &outcome {
             Ok(_) => "ok",
             Err(e) => e.code().as_str(),
         };
-        self.metrics.observe_appliance(label, out, started.elapsed());
-        tracing::debug!(call = label, outcome = out, elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "appliance call");
+        self.metrics
+            .observe_appliance(label, out, started.elapsed());
+        tracing::debug!(
+            call = label,
+            outcome = out,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "appliance call"
+        );
         outcome
     }
 
-    async fn call_inner(&self, reporting: bool, params: &[(&str, &str)]) -> Result<String, ApiError> {
-        let encoded = params.iter().map(|(k, v)| format!("{}={}", component(k), component(v))).collect::<Vec<_>>().join("&");
+    async fn call_inner(
+        &self,
+        reporting: bool,
+        params: &[(&str, &str)],
+    ) -> Result<String, ApiError> {
+        let encoded = params
+            .iter()
+            .map(|(k, v)| format!("{}={}", component(k), component(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         for attempt in 0..2 {
             let token = self.token().await?;
-            let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.value)).map_err(|_| ApiError::ApplianceAuthFailed)?;
+            let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.value))
+                .map_err(|_| ApiError::ApplianceAuthFailed)?;
             auth.set_sensitive(true);
             let request = if reporting {
                 let mut url = self.reporting_url.clone();
                 url.set_query(Some(&encoded));
                 self.http.get(url)
             } else {
-                self.http.post(self.command_url.clone()).header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(encoded.clone())
+                self.http
+                    .post(self.command_url.clone())
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(encoded.clone())
             };
-            let resp = request.header(AUTHORIZATION, auth).header(CONNECTION, "close").send().await.map_err(|e| self.transport_error(e))?;
+            let resp = request
+                .header(AUTHORIZATION, auth)
+                .header(CONNECTION, "close")
+                .send()
+                .await
+                .map_err(|e| self.transport_error(e))?;
             let status = resp.status();
             if status == StatusCode::UNAUTHORIZED {
                 // Drain so the connection closes cleanly, then refetch once.
@@ -292,9 +338,18 @@ impl ApplianceClient {
     }
 
     /// `action=generate_session_key&type=support&queue_id=...`.
-    pub async fn generate_session_key(&self, queue_id: &str, external_key: Option<&str>, ttl: Option<u32>) -> Result<Result<xml::SessionKeyXml, xml::ResponseError>, ApiError> {
+    pub async fn generate_session_key(
+        &self,
+        queue_id: &str,
+        external_key: Option<&str>,
+        ttl: Option<u32>,
+    ) -> Result<Result<xml::SessionKeyXml, xml::ResponseError>, ApiError> {
         let ttl = ttl.map(|t| t.to_string());
-        let mut params = vec![("action", "generate_session_key"), ("type", "support"), ("queue_id", queue_id)];
+        let mut params = vec![
+            ("action", "generate_session_key"),
+            ("type", "support"),
+            ("queue_id", queue_id),
+        ];
         if let Some(k) = external_key {
             params.push(("session.custom.external_key", k));
         }
@@ -311,9 +366,18 @@ impl ApplianceClient {
         if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
             return Ok(c.value.clone());
         }
-        let body = self.call("get_logged_in_reps", false, &[("action", "get_logged_in_reps")]).await?;
+        let body = self
+            .call(
+                "get_logged_in_reps",
+                false,
+                &[("action", "get_logged_in_reps")],
+            )
+            .await?;
         let reps = Arc::new(xml::parse_logged_in_reps(&body).map_err(response_error)?);
-        *slot = Some(Cached { at: Instant::now(), value: reps.clone() });
+        *slot = Some(Cached {
+            at: Instant::now(),
+            value: reps.clone(),
+        });
         Ok(reps)
     }
 
@@ -323,23 +387,55 @@ impl ApplianceClient {
         if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
             return Ok(c.value.clone());
         }
-        let body = self.call("get_support_teams", false, &[("action", "get_support_teams")]).await?;
+        let body = self
+            .call(
+                "get_support_teams",
+                false,
+                &[("action", "get_support_teams")],
+            )
+            .await?;
         let teams = Arc::new(xml::parse_support_teams(&body).map_err(response_error)?);
-        *slot = Some(Cached { at: Instant::now(), value: teams.clone() });
+        *slot = Some(Cached {
+            at: Instant::now(),
+            value: teams.clone(),
+        });
         Ok(teams)
     }
 
     /// `generate_report=SupportSession` from `start_time` until now.
-    pub async fn support_sessions(&self, start_time: i64) -> Result<Vec<xml::SupportSession>, ApiError> {
+    pub async fn support_sessions(
+        &self,
+        start_time: i64,
+    ) -> Result<Vec<xml::SupportSession>, ApiError> {
         let start = start_time.to_string();
-        let body = self.call("report_support_session", true, &[("generate_report", "SupportSession"), ("start_time", &start), ("duration", "0")]).await?;
+        let body = self
+            .call(
+                "report_support_session",
+                true,
+                &[
+                    ("generate_report", "SupportSession"),
+                    ("start_time", &start),
+                    ("duration", "0"),
+                ],
+            )
+            .await?;
         xml::parse_session_list(&body).map_err(response_error)
     }
 
     /// `generate_report=SupportSessionListing` over the same window: lsid → has_recording.
     pub async fn session_listing(&self, start_time: i64) -> Result<Vec<(String, bool)>, ApiError> {
         let start = start_time.to_string();
-        let body = self.call("report_support_session_listing", true, &[("generate_report", "SupportSessionListing"), ("start_time", &start), ("duration", "0")]).await?;
+        let body = self
+            .call(
+                "report_support_session_listing",
+                true,
+                &[
+                    ("generate_report", "SupportSessionListing"),
+                    ("start_time", &start),
+                    ("duration", "0"),
+                ],
+            )
+            .await?;
         xml::parse_session_listing(&body).map_err(response_error)
     }
 }

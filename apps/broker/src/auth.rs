@@ -65,15 +65,27 @@ fn unauthorized(msg: impl Into<String>) -> ApiError {
 
 impl Verifier {
     pub fn new(config: &Config) -> Result<Self, String> {
-        let hosts = config.host_secrets.iter().map(|(id, s)| (id.clone(), DecodingKey::from_secret(s.expose().as_bytes()))).collect();
+        let hosts = config
+            .host_secrets
+            .iter()
+            .map(|(id, s)| (id.clone(), DecodingKey::from_secret(s.expose().as_bytes())))
+            .collect();
         let mut host_validation = Validation::new(Algorithm::HS256);
         host_validation.algorithms = vec![Algorithm::HS256];
         host_validation.set_audience(&[&config.audience]);
         host_validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
         host_validation.leeway = LEEWAY_SECS;
         host_validation.validate_nbf = true;
-        let zendesk = config.zendesk.as_ref().map(zendesk_validation).transpose()?;
-        Ok(Self { hosts, host_validation, zendesk })
+        let zendesk = config
+            .zendesk
+            .as_ref()
+            .map(zendesk_validation)
+            .transpose()?;
+        Ok(Self {
+            hosts,
+            host_validation,
+            zendesk,
+        })
     }
 
     /// Verifies a bearer token at `now` (UNIX seconds).
@@ -82,40 +94,66 @@ impl Verifier {
         match header.alg {
             Algorithm::HS256 => self.verify_host(token, now),
             Algorithm::RS256 if self.zendesk.is_some() => self.verify_zendesk(token, now),
-            other => Err(unauthorized(format!("Tokens signed with {other:?} are refused: host tokens must be HS256"))),
+            other => Err(unauthorized(format!(
+                "Tokens signed with {other:?} are refused: host tokens must be HS256"
+            ))),
         }
     }
 
     fn verify_host(&self, token: &str, now: u64) -> Result<Caller, ApiError> {
-        let peek = jsonwebtoken::dangerous::insecure_decode::<Peek>(token).map_err(|_| unauthorized("The host token's claims are not readable JSON"))?;
-        let iss = peek.claims.iss.filter(|i| !i.is_empty()).ok_or_else(|| unauthorized("The host token has no 'iss': it must name the calling host"))?;
-        let key = self.hosts.get(&iss).ok_or_else(|| unauthorized(format!("Unknown host '{iss}': ask your admin to add it to BT_HOST_SECRETS")))?;
-        let data = jsonwebtoken::decode::<HostClaims>(token, key, &self.host_validation).map_err(|e| unauthorized(describe(&e, "host token")))?;
+        let peek = jsonwebtoken::dangerous::insecure_decode::<Peek>(token)
+            .map_err(|_| unauthorized("The host token's claims are not readable JSON"))?;
+        let iss = peek.claims.iss.filter(|i| !i.is_empty()).ok_or_else(|| {
+            unauthorized("The host token has no 'iss': it must name the calling host")
+        })?;
+        let key = self.hosts.get(&iss).ok_or_else(|| {
+            unauthorized(format!(
+                "Unknown host '{iss}': ask your admin to add it to BT_HOST_SECRETS"
+            ))
+        })?;
+        let data = jsonwebtoken::decode::<HostClaims>(token, key, &self.host_validation)
+            .map_err(|e| unauthorized(describe(&e, "host token")))?;
         let c = data.claims;
         if c.exp > now + HOST_TOKEN_MAX_LIFETIME_SECS + LEEWAY_SECS {
-            return Err(unauthorized("The host token's 'exp' is more than 15 minutes ahead: sign short-lived tokens"));
+            return Err(unauthorized(
+                "The host token's 'exp' is more than 15 minutes ahead: sign short-lived tokens",
+            ));
         }
         if c.iat > now + LEEWAY_SECS {
-            return Err(unauthorized("The host token's 'iat' is in the future: check the host's clock"));
+            return Err(unauthorized(
+                "The host token's 'iat' is in the future: check the host's clock",
+            ));
         }
         if c.sub.trim().is_empty() {
-            return Err(unauthorized("The host token has an empty 'sub': it must name the agent"));
+            return Err(unauthorized(
+                "The host token has an empty 'sub': it must name the agent",
+            ));
         }
-        Ok(Caller { issuer: c.iss, subject: c.sub, kind: CallerKind::Host })
+        Ok(Caller {
+            issuer: c.iss,
+            subject: c.sub,
+            kind: CallerKind::Host,
+        })
     }
 
     fn verify_zendesk(&self, token: &str, _now: u64) -> Result<Caller, ApiError> {
         let (key, validation) = self.zendesk.as_ref().expect("checked by caller");
-        let data = jsonwebtoken::decode::<ZendeskClaims>(token, key, validation).map_err(|e| unauthorized(describe(&e, "Zendesk token")))?;
+        let data = jsonwebtoken::decode::<ZendeskClaims>(token, key, validation)
+            .map_err(|e| unauthorized(describe(&e, "Zendesk token")))?;
         if data.claims.sub.trim().is_empty() {
             return Err(unauthorized("The Zendesk token has an empty 'sub'"));
         }
-        Ok(Caller { issuer: data.claims.iss, subject: data.claims.sub, kind: CallerKind::Zendesk })
+        Ok(Caller {
+            issuer: data.claims.iss,
+            subject: data.claims.sub,
+            kind: CallerKind::Zendesk,
+        })
     }
 }
 
 fn zendesk_validation(z: &ZendeskConfig) -> Result<(DecodingKey, Validation), String> {
-    let key = DecodingKey::from_rsa_pem(z.public_key_pem.as_bytes()).map_err(|e| format!("BT_ZENDESK_PUBLIC_KEY: {e}"))?;
+    let key = DecodingKey::from_rsa_pem(z.public_key_pem.as_bytes())
+        .map_err(|e| format!("BT_ZENDESK_PUBLIC_KEY: {e}"))?;
     let mut v = Validation::new(Algorithm::RS256);
     v.algorithms = vec![Algorithm::RS256];
     v.set_audience(&[&z.audience]);
@@ -131,20 +169,29 @@ fn describe(e: &jsonwebtoken::errors::Error, what: &str) -> String {
     use jsonwebtoken::errors::ErrorKind as K;
     match e.kind() {
         K::ExpiredSignature => format!("The {what} has expired: sign a fresh one"),
-        K::InvalidAudience => format!("The {what} is for another audience: 'aud' must be the broker's BT_AUDIENCE"),
+        K::InvalidAudience => {
+            format!("The {what} is for another audience: 'aud' must be the broker's BT_AUDIENCE")
+        }
         K::InvalidIssuer => format!("The {what} has an unexpected issuer"),
-        K::InvalidSignature => format!("The {what}'s signature does not match: check the host's shared secret"),
+        K::InvalidSignature => {
+            format!("The {what}'s signature does not match: check the host's shared secret")
+        }
         K::MissingRequiredClaim(c) => format!("The {what} lacks the required claim '{c}'"),
         K::ImmatureSignature => format!("The {what} is not valid yet ('nbf')"),
         K::InvalidAlgorithm => format!("The {what} uses an algorithm the broker refuses"),
-        K::Json(_) => format!("The {what}'s claims are incomplete: iss, aud, sub, exp and iat are required"),
+        K::Json(_) => {
+            format!("The {what}'s claims are incomplete: iss, aud, sub, exp and iat are required")
+        }
         _ => format!("The {what} is invalid"),
     }
 }
 
 /// Current UNIX time in seconds.
 pub fn now_unix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Reads `Authorization: Bearer TOKEN`.
@@ -154,9 +201,14 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Result<&str, ApiError> {
         .ok_or_else(|| unauthorized("Missing 'Authorization: Bearer <host token>' header"))?
         .to_str()
         .map_err(|_| unauthorized("The Authorization header is not readable"))?;
-    let (scheme, token) = value.trim().split_once(' ').ok_or_else(|| unauthorized("The Authorization header must be 'Bearer <host token>'"))?;
+    let (scheme, token) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| unauthorized("The Authorization header must be 'Bearer <host token>'"))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(unauthorized("The Authorization header must be 'Bearer <host token>'"));
+        return Err(unauthorized(
+            "The Authorization header must be 'Bearer <host token>'",
+        ));
     }
     Ok(token.trim())
 }
@@ -170,12 +222,19 @@ mod tests {
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
     fn verifier() -> Verifier {
-        let c = Config::new("https://support.example.com", "id", "secret").unwrap().with_host("zendesk", SECRET);
+        let c = Config::new("https://support.example.com", "id", "secret")
+            .unwrap()
+            .with_host("zendesk", SECRET);
         Verifier::new(&c).unwrap()
     }
 
     fn token(claims: serde_json::Value, secret: &str) -> String {
-        encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+        encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap()
     }
 
     fn claims(now: u64) -> serde_json::Value {
@@ -186,7 +245,10 @@ mod tests {
     fn a_good_token_names_the_caller() {
         let now = now_unix();
         let c = verifier().verify(&token(claims(now), SECRET), now).unwrap();
-        assert_eq!((c.issuer.as_str(), c.subject.as_str(), c.kind), ("zendesk", "alice@example.com", CallerKind::Host));
+        assert_eq!(
+            (c.issuer.as_str(), c.subject.as_str(), c.kind),
+            ("zendesk", "alice@example.com", CallerKind::Host)
+        );
     }
 
     #[test]
@@ -229,11 +291,29 @@ mod tests {
     fn alg_none_and_other_algorithms_are_refused() {
         use base64::Engine;
         let now = now_unix();
-        let b64 = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-        let none = format!("{}.{}.", b64(json!({"alg": "none", "typ": "JWT"})), b64(claims(now)));
-        assert!(matches!(verifier().verify(&none, now), Err(ApiError::Unauthorized(_))));
-        let hs512 = encode(&Header::new(Algorithm::HS512), &claims(now), &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
-        assert!(verifier().verify(&hs512, now).unwrap_err().to_string().contains("HS512"));
+        let b64 = |v: serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
+        let none = format!(
+            "{}.{}.",
+            b64(json!({"alg": "none", "typ": "JWT"})),
+            b64(claims(now))
+        );
+        assert!(matches!(
+            verifier().verify(&none, now),
+            Err(ApiError::Unauthorized(_))
+        ));
+        let hs512 = encode(
+            &Header::new(Algorithm::HS512),
+            &claims(now),
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .unwrap();
+        assert!(verifier()
+            .verify(&hs512, now)
+            .unwrap_err()
+            .to_string()
+            .contains("HS512"));
     }
 
     #[test]

@@ -45,7 +45,10 @@ pub struct ConfigError {
 }
 
 fn cfg_err(key: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError { key, message: message.into() }
+    ConfigError {
+        key,
+        message: message.into(),
+    }
 }
 
 /// An allowed browser origin: exact (`https://app.example.com`) or with a
@@ -77,7 +80,9 @@ impl OriginPattern {
             return Err(format!("origin '{value}': scheme must be https or http"));
         }
         if rest.contains(['/', '?', '#', '@']) {
-            return Err(format!("origin '{value}': give scheme://host[:port] only, no path"));
+            return Err(format!(
+                "origin '{value}': give scheme://host[:port] only, no path"
+            ));
         }
         let (host, port) = if rest.starts_with('[') {
             match rest.split_once(']') {
@@ -92,7 +97,10 @@ impl OriginPattern {
         };
         let port = match port {
             None => None,
-            Some(p) => Some(p.parse::<u16>().map_err(|_| format!("origin '{value}': bad port"))?),
+            Some(p) => Some(
+                p.parse::<u16>()
+                    .map_err(|_| format!("origin '{value}': bad port"))?,
+            ),
         };
         let host = host.to_ascii_lowercase();
         let (wildcard, host) = match host.strip_prefix("*.") {
@@ -100,14 +108,28 @@ impl OriginPattern {
             None => (false, host),
         };
         if host.is_empty() || host.contains('*') {
-            return Err(format!("origin '{value}': only a leading '*.' wildcard is allowed"));
+            return Err(format!(
+                "origin '{value}': only a leading '*.' wildcard is allowed"
+            ));
         }
-        Ok(Self { source: format!("{scheme}://{}{host}{}", if wildcard { "*." } else { "" }, port.map(|p| format!(":{p}")).unwrap_or_default()), scheme, host, wildcard, port })
+        Ok(Self {
+            source: format!(
+                "{scheme}://{}{host}{}",
+                if wildcard { "*." } else { "" },
+                port.map(|p| format!(":{p}")).unwrap_or_default()
+            ),
+            scheme,
+            host,
+            wildcard,
+            port,
+        })
     }
 
     /// Does a browser `Origin` header value match?
     pub fn matches(&self, origin: &str) -> bool {
-        let Some((scheme, rest)) = origin.split_once("://") else { return false };
+        let Some((scheme, rest)) = origin.split_once("://") else {
+            return false;
+        };
         if !scheme.eq_ignore_ascii_case(&self.scheme) {
             return false;
         }
@@ -161,7 +183,10 @@ pub struct ZendeskConfig {
 impl fmt::Debug for ZendeskConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ZendeskConfig")
-            .field("public_key_pem", &format_args!("<{} bytes>", self.public_key_pem.len()))
+            .field(
+                "public_key_pem",
+                &format_args!("<{} bytes>", self.public_key_pem.len()),
+            )
             .field("audience", &self.audience)
             .field("issuers", &self.issuers)
             .finish()
@@ -220,7 +245,11 @@ pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
 impl Config {
     /// A configuration with defaults for everything but the appliance and
     /// its API account. Validates the appliance URL like the loader does.
-    pub fn new(appliance_url: &str, client_id: &str, client_secret: &str) -> Result<Self, ConfigError> {
+    pub fn new(
+        appliance_url: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<Self, ConfigError> {
         let allow_insecure = false;
         Ok(Self {
             listen: DEFAULT_LISTEN.parse().expect("default listen address"),
@@ -252,17 +281,25 @@ impl Config {
 
     /// Loads from the process environment and an optional TOML file.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
-        let text = match file {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| cfg_err("--config", format!("cannot read {}: {e}", p.display())))?),
-            None => None,
-        };
+        let text =
+            match file {
+                Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+                    cfg_err("--config", format!("cannot read {}: {e}", p.display()))
+                })?),
+                None => None,
+            };
         Self::from_sources(|k| std::env::var(k).ok(), text.as_deref())
     }
 
     /// Loads from `env` (a variable lookup) over an optional TOML text.
-    pub fn from_sources(env: impl Fn(&str) -> Option<String>, toml_text: Option<&str>) -> Result<Self, ConfigError> {
+    pub fn from_sources(
+        env: impl Fn(&str) -> Option<String>,
+        toml_text: Option<&str>,
+    ) -> Result<Self, ConfigError> {
         let file = match toml_text {
-            Some(t) => t.parse::<toml::Table>().map_err(|e| cfg_err("--config", format!("not valid TOML: {e}")))?,
+            Some(t) => t
+                .parse::<toml::Table>()
+                .map_err(|e| cfg_err("--config", format!("not valid TOML: {e}")))?,
             None => toml::Table::new(),
         };
         let get = |key: &'static str| -> Result<Option<String>, ConfigError> {
@@ -276,11 +313,22 @@ impl Config {
                 Some(toml::Value::Integer(i)) => Ok(Some(i.to_string())),
                 Some(toml::Value::Boolean(b)) => Ok(Some(if *b { "1" } else { "0" }.into())),
                 Some(toml::Value::Array(a)) => Ok(Some(
-                    a.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(|| cfg_err(key, "list items must be strings"))).collect::<Result<Vec<_>, _>>()?.join(","),
+                    a.iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_owned)
+                                .ok_or_else(|| cfg_err(key, "list items must be strings"))
+                        })
+                        .collect::<Result<Vec<_>, _>>()?
+                        .join(","),
                 )),
                 Some(toml::Value::Table(t)) if key == "BT_HOST_SECRETS" => Ok(Some(
                     t.iter()
-                        .map(|(k, v)| v.as_str().map(|s| format!("{k}={s}")).ok_or_else(|| cfg_err(key, "secrets must be strings")))
+                        .map(|(k, v)| {
+                            v.as_str()
+                                .map(|s| format!("{k}={s}"))
+                                .ok_or_else(|| cfg_err(key, "secrets must be strings"))
+                        })
                         .collect::<Result<Vec<_>, _>>()?
                         .join(","),
                 )),
@@ -288,56 +336,103 @@ impl Config {
             }
         };
         let required = |key: &'static str| -> Result<String, ConfigError> {
-            get(key)?.filter(|v| !v.trim().is_empty()).ok_or_else(|| cfg_err(key, "is required"))
+            get(key)?
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| cfg_err(key, "is required"))
         };
         let flag = |key: &'static str| -> Result<bool, ConfigError> {
-            Ok(matches!(get(key)?.as_deref().map(str::trim), Some("1" | "true" | "yes" | "on")))
+            Ok(matches!(
+                get(key)?.as_deref().map(str::trim),
+                Some("1" | "true" | "yes" | "on")
+            ))
         };
-        let number = |key: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
-            match get(key)? {
-                None => Ok(default),
-                Some(v) => match v.trim().parse::<u64>() {
-                    Ok(n) if (min..=max).contains(&n) => Ok(n),
-                    _ => Err(cfg_err(key, format!("must be a whole number between {min} and {max}"))),
-                },
-            }
-        };
+        let number =
+            |key: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
+                match get(key)? {
+                    None => Ok(default),
+                    Some(v) => match v.trim().parse::<u64>() {
+                        Ok(n) if (min..=max).contains(&n) => Ok(n),
+                        _ => Err(cfg_err(
+                            key,
+                            format!("must be a whole number between {min} and {max}"),
+                        )),
+                    },
+                }
+            };
 
         let allow_insecure = flag("BT_ALLOW_INSECURE")?;
         let appliance_url = validate_appliance_url(&required("BT_APPLIANCE_URL")?, allow_insecure)?;
         let listen = get("BT_LISTEN")?.unwrap_or_else(|| DEFAULT_LISTEN.into());
-        let listen = listen.trim().parse::<SocketAddr>().map_err(|_| cfg_err("BT_LISTEN", format!("'{listen}' is not an address such as 127.0.0.1:8080")))?;
+        let listen = listen.trim().parse::<SocketAddr>().map_err(|_| {
+            cfg_err(
+                "BT_LISTEN",
+                format!("'{listen}' is not an address such as 127.0.0.1:8080"),
+            )
+        })?;
 
         let client_id = required("BT_CLIENT_ID")?;
         let client_secret = Secret::new(required("BT_CLIENT_SECRET")?);
         let host_secrets = parse_host_secrets(&get("BT_HOST_SECRETS")?.unwrap_or_default())?;
 
-        let audience = get("BT_AUDIENCE")?.filter(|a| !a.trim().is_empty()).unwrap_or_else(|| DEFAULT_AUDIENCE.into());
-        let rep_mapping = RepMapping::parse(get("BT_REP_MAPPING")?.as_deref().unwrap_or("email-local-part")).map_err(|m| cfg_err("BT_REP_MAPPING", m))?;
+        let audience = get("BT_AUDIENCE")?
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_AUDIENCE.into());
+        let rep_mapping = RepMapping::parse(
+            get("BT_REP_MAPPING")?
+                .as_deref()
+                .unwrap_or("email-local-part"),
+        )
+        .map_err(|m| cfg_err("BT_REP_MAPPING", m))?;
         let allowed_origins = parse_origins(&get("BT_ALLOWED_ORIGINS")?.unwrap_or_default())?;
         let rate_limit = number("BT_RATE_LIMIT", DEFAULT_RATE_LIMIT as u64, 1, 1_000_000)? as u32;
-        let connect_timeout = Duration::from_millis(number("BT_CONNECT_TIMEOUT_MS", 3000, 1, 600_000)?);
-        let request_timeout = Duration::from_millis(number("BT_REQUEST_TIMEOUT_MS", 10_000, 1, 600_000)?);
+        let connect_timeout =
+            Duration::from_millis(number("BT_CONNECT_TIMEOUT_MS", 3000, 1, 600_000)?);
+        let request_timeout =
+            Duration::from_millis(number("BT_REQUEST_TIMEOUT_MS", 10_000, 1, 600_000)?);
         let reps_cache_ttl = Duration::from_millis(number("BT_REPS_CACHE_MS", 5000, 0, 600_000)?);
-        let body_limit = number("BT_BODY_LIMIT", DEFAULT_BODY_LIMIT as u64, 1024, 1 << 20)? as usize;
+        let body_limit =
+            number("BT_BODY_LIMIT", DEFAULT_BODY_LIMIT as u64, 1024, 1 << 20)? as usize;
 
         let zendesk = match get("BT_ZENDESK_PUBLIC_KEY")?.filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(v) => {
                 let pem = match v.trim().strip_prefix("file:") {
-                    Some(path) => std::fs::read_to_string(path).map_err(|e| cfg_err("BT_ZENDESK_PUBLIC_KEY", format!("cannot read {path}: {e}")))?,
+                    Some(path) => std::fs::read_to_string(path).map_err(|e| {
+                        cfg_err("BT_ZENDESK_PUBLIC_KEY", format!("cannot read {path}: {e}"))
+                    })?,
                     None => v.replace("\\n", "\n"),
                 };
-                jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| cfg_err("BT_ZENDESK_PUBLIC_KEY", format!("not an RSA public key in PEM form: {e}")))?;
+                jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| {
+                    cfg_err(
+                        "BT_ZENDESK_PUBLIC_KEY",
+                        format!("not an RSA public key in PEM form: {e}"),
+                    )
+                })?;
                 let audience = required("BT_ZENDESK_AUDIENCE")?;
-                let issuers = get("BT_ZENDESK_ISSUERS")?.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-                Some(ZendeskConfig { public_key_pem: pem, audience, issuers })
+                let issuers = get("BT_ZENDESK_ISSUERS")?
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                Some(ZendeskConfig {
+                    public_key_pem: pem,
+                    audience,
+                    issuers,
+                })
             }
         };
         let static_files = StaticConfig {
-            site_dir: get("BT_STATIC_DIR")?.filter(|v| !v.is_empty()).map(PathBuf::from),
-            dist_dir: get("BT_DIST_DIR")?.filter(|v| !v.is_empty()).map(PathBuf::from),
-            packages_dir: get("BT_PACKAGES_DIR")?.filter(|v| !v.is_empty()).map(PathBuf::from),
+            site_dir: get("BT_STATIC_DIR")?
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            dist_dir: get("BT_DIST_DIR")?
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            packages_dir: get("BT_PACKAGES_DIR")?
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         };
 
         let config = Config {
@@ -361,7 +456,10 @@ impl Config {
             demo_settings: None,
         };
         if config.host_secrets.is_empty() && config.zendesk.is_none() {
-            return Err(cfg_err("BT_HOST_SECRETS", "no calling host is configured: set id=secret[,id=secret...]"));
+            return Err(cfg_err(
+                "BT_HOST_SECRETS",
+                "no calling host is configured: set id=secret[,id=secret...]",
+            ));
         }
         Ok(config)
     }
@@ -377,30 +475,46 @@ impl Config {
 pub fn parse_host_secrets(value: &str) -> Result<BTreeMap<String, Secret>, ConfigError> {
     let mut map = BTreeMap::new();
     for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (id, secret) = item.split_once('=').ok_or_else(|| cfg_err("BT_HOST_SECRETS", "each entry must be id=secret"))?;
+        let (id, secret) = item
+            .split_once('=')
+            .ok_or_else(|| cfg_err("BT_HOST_SECRETS", "each entry must be id=secret"))?;
         let (id, secret) = (id.trim(), secret.trim());
         if id.is_empty() || secret.is_empty() {
-            return Err(cfg_err("BT_HOST_SECRETS", "each entry must be id=secret with neither empty"));
+            return Err(cfg_err(
+                "BT_HOST_SECRETS",
+                "each entry must be id=secret with neither empty",
+            ));
         }
         if secret.len() < 16 {
             return Err(cfg_err("BT_HOST_SECRETS", format!("the secret for host '{id}' is too short: use at least 16 characters (32 random bytes recommended)")));
         }
         if map.insert(id.to_owned(), Secret::new(secret)).is_some() {
-            return Err(cfg_err("BT_HOST_SECRETS", format!("host '{id}' is listed twice")));
+            return Err(cfg_err(
+                "BT_HOST_SECRETS",
+                format!("host '{id}' is listed twice"),
+            ));
         }
     }
     Ok(map)
 }
 
 pub fn parse_origins(value: &str) -> Result<Vec<OriginPattern>, ConfigError> {
-    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|o| OriginPattern::parse(o).map_err(|m| cfg_err("BT_ALLOWED_ORIGINS", m))).collect()
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|o| OriginPattern::parse(o).map_err(|m| cfg_err("BT_ALLOWED_ORIGINS", m)))
+        .collect()
 }
 
 fn is_loopback_url(url: &str) -> bool {
-    let Some((_, rest)) = url.split_once("://") else { return false };
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
     let (host, _) = split_authority(rest);
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `https://host[:port]`; `http://` only for loopback hosts or when
@@ -408,11 +522,24 @@ fn is_loopback_url(url: &str) -> bool {
 pub fn validate_appliance_url(value: &str, allow_insecure: bool) -> Result<String, ConfigError> {
     const KEY: &str = "BT_APPLIANCE_URL";
     let value = value.trim();
-    let url = url::Url::parse(value).map_err(|_| cfg_err(KEY, format!("'{value}' is not a URL such as https://support.example.com")))?;
+    let url = url::Url::parse(value).map_err(|_| {
+        cfg_err(
+            KEY,
+            format!("'{value}' is not a URL such as https://support.example.com"),
+        )
+    })?;
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(cfg_err(KEY, "needs a host, e.g. https://support.example.com"));
+        return Err(cfg_err(
+            KEY,
+            "needs a host, e.g. https://support.example.com",
+        ));
     }
-    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() || url.path() != "/" {
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || url.path() != "/"
+    {
         return Err(cfg_err(KEY, "give the appliance's address only (scheme://host[:port]), without path, query or credentials"));
     }
     let base = url.as_str().trim_end_matches('/').to_owned();
@@ -429,7 +556,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -437,7 +567,10 @@ mod tests {
         ("BT_APPLIANCE_URL", "https://support.example.com/"),
         ("BT_CLIENT_ID", "id"),
         ("BT_CLIENT_SECRET", "very-secret-value"),
-        ("BT_HOST_SECRETS", "zendesk=0123456789abcdef0123,halo=fedcba9876543210fedc"),
+        (
+            "BT_HOST_SECRETS",
+            "zendesk=0123456789abcdef0123,halo=fedcba9876543210fedc",
+        ),
     ];
 
     #[test]
@@ -449,7 +582,10 @@ mod tests {
         assert_eq!(c.rate_limit, 120);
         assert_eq!(c.host_secrets.len(), 2);
         let dbg = format!("{c:?}");
-        assert!(!dbg.contains("very-secret-value") && !dbg.contains("0123456789abcdef"), "{dbg}");
+        assert!(
+            !dbg.contains("very-secret-value") && !dbg.contains("0123456789abcdef"),
+            "{dbg}"
+        );
         assert!(dbg.contains("[redacted]"));
     }
 
@@ -460,7 +596,10 @@ mod tests {
         assert!(validate_appliance_url("http://[::1]:9000", false).is_ok());
         let e = validate_appliance_url("http://support.example.com", false).unwrap_err();
         assert!(e.to_string().contains("BT_ALLOW_INSECURE=1"), "{e}");
-        assert_eq!(validate_appliance_url("http://support.example.com", true).unwrap(), "http://support.example.com");
+        assert_eq!(
+            validate_appliance_url("http://support.example.com", true).unwrap(),
+            "http://support.example.com"
+        );
         assert!(validate_appliance_url("https://support.example.com/login", false).is_err());
         assert!(validate_appliance_url("support.example.com", false).is_err());
         assert!(validate_appliance_url("ftp://support.example.com", false).is_err());
@@ -492,30 +631,53 @@ mod tests {
         assert_eq!(e.key, "BT_CLIENT_SECRET");
         let mut bad = BASE.to_vec();
         bad.push(("BT_RATE_LIMIT", "lots"));
-        assert_eq!(Config::from_sources(env(&bad), None).unwrap_err().key, "BT_RATE_LIMIT");
-        assert!(parse_host_secrets("a=short").unwrap_err().message.contains("at least 16"));
+        assert_eq!(
+            Config::from_sources(env(&bad), None).unwrap_err().key,
+            "BT_RATE_LIMIT"
+        );
+        assert!(parse_host_secrets("a=short")
+            .unwrap_err()
+            .message
+            .contains("at least 16"));
         assert!(parse_host_secrets("noequals").is_err());
     }
 
     #[test]
     fn zendesk_key_and_insecure_flag() {
-        let key = format!("file:{}/tests/fixtures/zendesk_test_public.pem", env!("CARGO_MANIFEST_DIR"));
+        let key = format!(
+            "file:{}/tests/fixtures/zendesk_test_public.pem",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let mut pairs = BASE.to_vec();
         pairs.push(("BT_ZENDESK_PUBLIC_KEY", &key));
-        assert_eq!(Config::from_sources(env(&pairs), None).unwrap_err().key, "BT_ZENDESK_AUDIENCE");
-        pairs.push(("BT_ZENDESK_AUDIENCE", "https://acme.zendesk.com/api/v2/apps/installations/1.json"));
+        assert_eq!(
+            Config::from_sources(env(&pairs), None).unwrap_err().key,
+            "BT_ZENDESK_AUDIENCE"
+        );
+        pairs.push((
+            "BT_ZENDESK_AUDIENCE",
+            "https://acme.zendesk.com/api/v2/apps/installations/1.json",
+        ));
         let c = Config::from_sources(env(&pairs), None).unwrap();
         let z = c.zendesk.as_ref().unwrap();
         assert!(z.public_key_pem.contains("BEGIN PUBLIC KEY"));
         assert!(!format!("{c:?}").contains("BEGIN PUBLIC KEY"));
-        let bad = [("BT_ZENDESK_PUBLIC_KEY", "not a pem"), ("BT_ZENDESK_AUDIENCE", "x")];
+        let bad = [
+            ("BT_ZENDESK_PUBLIC_KEY", "not a pem"),
+            ("BT_ZENDESK_AUDIENCE", "x"),
+        ];
         let e = Config::from_sources(env(&[BASE, &bad].concat()), None).unwrap_err();
         assert_eq!(e.key, "BT_ZENDESK_PUBLIC_KEY");
 
-        let insecure = [("BT_APPLIANCE_URL", "http://support.example.com"), ("BT_ALLOW_INSECURE", "1")];
+        let insecure = [
+            ("BT_APPLIANCE_URL", "http://support.example.com"),
+            ("BT_ALLOW_INSECURE", "1"),
+        ];
         let c = Config::from_sources(env(&[&insecure[..], &BASE[1..]].concat()), None).unwrap();
         assert!(c.is_insecure_remote());
-        assert!(!Config::new("http://127.0.0.1:9", "i", "s").unwrap().is_insecure_remote());
+        assert!(!Config::new("http://127.0.0.1:9", "i", "s")
+            .unwrap()
+            .is_insecure_remote());
     }
 
     #[test]

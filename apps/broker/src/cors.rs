@@ -18,8 +18,12 @@ const ALLOW_HEADERS: &str = "authorization, content-type";
 const MAX_AGE: &str = "600";
 
 fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
-    origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
 }
 
 pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -30,17 +34,34 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
     if same_origin(&origin_str, request.headers()) {
         return next.run(request).await;
     }
-    if !state.config.allowed_origins.iter().any(|p| p.matches(&origin_str)) {
+    if !state
+        .config
+        .allowed_origins
+        .iter()
+        .any(|p| p.matches(&origin_str))
+    {
         tracing::info!(origin = %origin_str, "refused a request from an origin not in BT_ALLOWED_ORIGINS");
         return ApiError::ForbiddenOrigin(origin_str.chars().take(200).collect()).into_response();
     }
-    let preflight = request.method() == Method::OPTIONS && request.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let preflight = request.method() == Method::OPTIONS
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
     let mut response = if preflight {
         let mut r = StatusCode::NO_CONTENT.into_response();
         let h = r.headers_mut();
-        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOW_METHODS));
-        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
-        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(MAX_AGE));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(ALLOW_METHODS),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(ALLOW_HEADERS),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static(MAX_AGE),
+        );
         r
     } else {
         next.run(request).await

@@ -32,9 +32,13 @@ pub enum ApiError {
     InvalidInput(String),
     #[error("The request body is too large: at most {0} bytes")]
     BodyTooLarge(usize),
-    #[error("Too many requests: at most {limit} per minute per user; try again in {retry_after_secs} s")]
+    #[error(
+        "Too many requests: at most {limit} per minute per user; try again in {retry_after_secs} s"
+    )]
     RateLimited { limit: u32, retry_after_secs: u64 },
-    #[error("No BeyondTrust representative with username '{0}' — ask your admin to map your account")]
+    #[error(
+        "No BeyondTrust representative with username '{0}' — ask your admin to map your account"
+    )]
     RepNotFound(String),
     #[error("Your account '{0}' is not mapped to a BeyondTrust representative — ask your admin to add it to the rep mapping")]
     RepNotMapped(String),
@@ -56,7 +60,11 @@ pub enum ApiError {
 }
 
 fn human_ms(ms: u64) -> String {
-    if ms.is_multiple_of(1000) { format!("{} s", ms / 1000) } else { format!("{ms} ms") }
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
 }
 
 impl ApiError {
@@ -68,7 +76,9 @@ impl ApiError {
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::RepNotFound(_) | ApiError::RepNotMapped(_) => ErrorCode::RepNotFound,
             ApiError::RepNotAvailable => ErrorCode::RepNotAvailable,
-            ApiError::ApplianceTimeout(_) | ApiError::ApplianceUnreachable(_) => ErrorCode::ApplianceUnreachable,
+            ApiError::ApplianceTimeout(_) | ApiError::ApplianceUnreachable(_) => {
+                ErrorCode::ApplianceUnreachable
+            }
             ApiError::ApplianceAuthFailed => ErrorCode::ApplianceAuthFailed,
             ApiError::ApplianceError(_) => ErrorCode::ApplianceError,
             ApiError::NotFound(_) => ErrorCode::NotFound,
@@ -86,7 +96,9 @@ impl ApiError {
             ApiError::RepNotFound(_) | ApiError::RepNotMapped(_) => StatusCode::NOT_FOUND,
             ApiError::RepNotAvailable => StatusCode::CONFLICT,
             ApiError::ApplianceTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
-            ApiError::ApplianceUnreachable(_) | ApiError::ApplianceAuthFailed | ApiError::ApplianceError(_) => StatusCode::BAD_GATEWAY,
+            ApiError::ApplianceUnreachable(_)
+            | ApiError::ApplianceAuthFailed
+            | ApiError::ApplianceError(_) => StatusCode::BAD_GATEWAY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -109,7 +121,9 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized(_) => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            ApiError::RateLimited { retry_after_secs, .. } => {
+            ApiError::RateLimited {
+                retry_after_secs, ..
+            } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             _ => {}
@@ -132,24 +146,70 @@ mod tests {
             ApiError::RepNotFound("alice".into()).to_string(),
             "No BeyondTrust representative with username 'alice' — ask your admin to map your account"
         );
-        assert_eq!(ApiError::RepNotAvailable.to_string(), "Log in to the BeyondTrust representative console, then try again");
-        assert!(ApiError::ApplianceAuthFailed.to_string().contains("OAuth client id and secret"));
-        let e: ApiError = InputError::new(Field::ExternalKey, Problem::TooLong { max: 1024, got: 1025, unit: Unit::Characters }).into();
-        assert_eq!(e.to_string(), "external key: is too long: at most 1024 characters (got 1025)");
-        assert_eq!((e.status(), e.code()), (StatusCode::BAD_REQUEST, ErrorCode::InvalidInput));
+        assert_eq!(
+            ApiError::RepNotAvailable.to_string(),
+            "Log in to the BeyondTrust representative console, then try again"
+        );
+        assert!(ApiError::ApplianceAuthFailed
+            .to_string()
+            .contains("OAuth client id and secret"));
+        let e: ApiError = InputError::new(
+            Field::ExternalKey,
+            Problem::TooLong {
+                max: 1024,
+                got: 1025,
+                unit: Unit::Characters,
+            },
+        )
+        .into();
+        assert_eq!(
+            e.to_string(),
+            "external key: is too long: at most 1024 characters (got 1025)"
+        );
+        assert_eq!(
+            (e.status(), e.code()),
+            (StatusCode::BAD_REQUEST, ErrorCode::InvalidInput)
+        );
     }
 
     #[test]
     fn statuses_follow_the_table() {
-        assert_eq!(ApiError::ApplianceTimeout(10_000).status(), StatusCode::GATEWAY_TIMEOUT);
-        assert!(ApiError::ApplianceTimeout(10_000).to_string().contains("within 10 s"));
-        assert!(ApiError::ApplianceTimeout(500).to_string().contains("within 500 ms"));
-        assert_eq!(ApiError::ApplianceTimeout(10).code(), ErrorCode::ApplianceUnreachable);
-        assert_eq!(ApiError::ApplianceUnreachable("x".into()).status(), StatusCode::BAD_GATEWAY);
+        assert_eq!(
+            ApiError::ApplianceTimeout(10_000).status(),
+            StatusCode::GATEWAY_TIMEOUT
+        );
+        assert!(ApiError::ApplianceTimeout(10_000)
+            .to_string()
+            .contains("within 10 s"));
+        assert!(ApiError::ApplianceTimeout(500)
+            .to_string()
+            .contains("within 500 ms"));
+        assert_eq!(
+            ApiError::ApplianceTimeout(10).code(),
+            ErrorCode::ApplianceUnreachable
+        );
+        assert_eq!(
+            ApiError::ApplianceUnreachable("x".into()).status(),
+            StatusCode::BAD_GATEWAY
+        );
         assert_eq!(ApiError::RepNotAvailable.status(), StatusCode::CONFLICT);
-        assert_eq!(ApiError::RateLimited { limit: 1, retry_after_secs: 3 }.status(), StatusCode::TOO_MANY_REQUESTS);
-        let r = ApiError::RateLimited { limit: 1, retry_after_secs: 3 }.into_response();
+        assert_eq!(
+            ApiError::RateLimited {
+                limit: 1,
+                retry_after_secs: 3
+            }
+            .status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        let r = ApiError::RateLimited {
+            limit: 1,
+            retry_after_secs: 3,
+        }
+        .into_response();
         assert_eq!(r.headers()[header::RETRY_AFTER], "3");
-        assert_eq!(r.extensions().get::<ErrorCode>(), Some(&ErrorCode::RateLimited));
+        assert_eq!(
+            r.extensions().get::<ErrorCode>(),
+            Some(&ErrorCode::RateLimited)
+        );
     }
 }

@@ -10,7 +10,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bt_core::values::{parse_id, ExternalKey, HistoryDays, IssueCode, KeyTtl};
-use bt_core::wire::{ErrorBody, QueueChoice, RepStatus, SessionKeyRequest, SessionKeyResponse, SessionSummary, SessionsResponse};
+use bt_core::wire::{
+    ErrorBody, QueueChoice, RepStatus, SessionKeyRequest, SessionKeyResponse, SessionSummary,
+    SessionsResponse,
+};
 use bt_core::xml::{ApiErrorKind, ResponseError};
 use bt_core::Field;
 use serde::Deserialize;
@@ -43,12 +46,21 @@ fn json_rejection(r: JsonRejection, limit: usize) -> ApiError {
 fn rfc3339(unix: i64) -> Result<String, ApiError> {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .ok_or_else(|| ApiError::ApplianceError(format!("The appliance sent an impossible time ({unix})")))
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .ok_or_else(|| {
+            ApiError::ApplianceError(format!("The appliance sent an impossible time ({unix})"))
+        })
 }
 
 fn rep_username(state: &AppState, caller: &Caller) -> Result<String, ApiError> {
-    state.config.rep_mapping.username_for(&caller.subject).ok_or_else(|| ApiError::RepNotMapped(caller.subject.clone()))
+    state
+        .config
+        .rep_mapping
+        .username_for(&caller.subject)
+        .ok_or_else(|| ApiError::RepNotMapped(caller.subject.clone()))
 }
 
 /// `POST /v1/session-keys`
@@ -78,15 +90,32 @@ pub async fn create_session_key(
         }
         QueueChoice::Issue(code) => (format!("issue:{}", IssueCode::parse(code)?.as_str()), None),
     };
-    let parsed = state.appliance.generate_session_key(&queue_id, external_key.as_ref().map(ExternalKey::as_str), req.ttl_seconds).await?;
+    let parsed = state
+        .appliance
+        .generate_session_key(
+            &queue_id,
+            external_key.as_ref().map(ExternalKey::as_str),
+            req.ttl_seconds,
+        )
+        .await?;
     let key = parsed.map_err(|e| match e {
-        ResponseError::Api { kind: ApiErrorKind::RepNotFound, message } => match &username {
+        ResponseError::Api {
+            kind: ApiErrorKind::RepNotFound,
+            message,
+        } => match &username {
             Some(name) => ApiError::RepNotFound(name.clone()),
-            None => ApiError::InvalidInput(format!("The appliance does not know queue '{queue_id}': {message}")),
+            None => ApiError::InvalidInput(format!(
+                "The appliance does not know queue '{queue_id}': {message}"
+            )),
         },
-        ResponseError::Api { kind: ApiErrorKind::RepNotAvailable, message } => match &username {
+        ResponseError::Api {
+            kind: ApiErrorKind::RepNotAvailable,
+            message,
+        } => match &username {
             Some(_) => ApiError::RepNotAvailable,
-            None => ApiError::ApplianceError(format!("The appliance refused the request: {message}")),
+            None => {
+                ApiError::ApplianceError(format!("The appliance refused the request: {message}"))
+            }
         },
         other => crate::appliance::response_error(other),
     })?;
@@ -106,8 +135,14 @@ pub async fn create_session_key(
 async fn check_team(state: &AppState, id: u64) -> Result<(), ApiError> {
     match state.appliance.support_teams().await {
         Ok(teams) if !teams.is_empty() && !teams.iter().any(|t| t.id == id.to_string()) => {
-            let known: Vec<String> = teams.iter().map(|t| format!("{} ({})", t.id, t.name)).collect();
-            Err(ApiError::InvalidInput(format!("team id: the appliance has no support team {id}; known teams: {}", known.join(", "))))
+            let known: Vec<String> = teams
+                .iter()
+                .map(|t| format!("{} ({})", t.id, t.name))
+                .collect();
+            Err(ApiError::InvalidInput(format!(
+                "team id: the appliance has no support team {id}; known teams: {}",
+                known.join(", ")
+            )))
         }
         Ok(_) => Ok(()),
         Err(e) => {
@@ -122,16 +157,28 @@ async fn check_team(state: &AppState, id: u64) -> Result<(), ApiError> {
 /// The appliance lists logged-in reps by display name, not username, so the
 /// mapped username (or the caller's `sub`) is matched case-insensitively
 /// against the public and private display names.
-pub async fn rep_me(State(state): State<AppState>, caller: Caller) -> Result<Json<RepStatus>, ApiError> {
+pub async fn rep_me(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<RepStatus>, ApiError> {
     let username = rep_username(&state, &caller)?;
     let reps = state.appliance.logged_in_reps().await?;
     let names = [username.as_str(), caller.subject.as_str()];
     let found = reps.iter().find(|r| {
-        names.iter().any(|n| r.public_display_name.eq_ignore_ascii_case(n) || r.private_display_name.eq_ignore_ascii_case(n))
+        names.iter().any(|n| {
+            r.public_display_name.eq_ignore_ascii_case(n)
+                || r.private_display_name.eq_ignore_ascii_case(n)
+        })
     });
     Ok(Json(match found {
-        Some(r) => RepStatus { logged_in: true, display_name: Some(r.public_display_name.clone()) },
-        None => RepStatus { logged_in: false, display_name: None },
+        Some(r) => RepStatus {
+            logged_in: true,
+            display_name: Some(r.public_display_name.clone()),
+        },
+        None => RepStatus {
+            logged_in: false,
+            display_name: None,
+        },
     }))
 }
 
@@ -147,7 +194,9 @@ pub async fn sessions(
     _caller: Caller,
     query: Result<Query<SessionsQuery>, QueryRejection>,
 ) -> Result<Json<SessionsResponse>, ApiError> {
-    let Query(q) = query.map_err(|r| ApiError::InvalidInput(format!("The query is not valid: {}", r.body_text())))?;
+    let Query(q) = query.map_err(|r| {
+        ApiError::InvalidInput(format!("The query is not valid: {}", r.body_text()))
+    })?;
     let key = ExternalKey::parse(q.external_key.as_deref().unwrap_or(""))?;
     let days = match q.days.as_deref().map(str::trim) {
         None | Some("") => DAYS_DEFAULT,
@@ -201,7 +250,11 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.appliance.token().await {
         Ok(_) => Json(serde_json::json!({"status": "ready"})).into_response(),
         Err(e) => {
-            let mut r = (StatusCode::SERVICE_UNAVAILABLE, Json(ErrorBody::new(e.code(), e.to_string()))).into_response();
+            let mut r = (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(ErrorBody::new(e.code(), e.to_string())),
+            )
+                .into_response();
             r.extensions_mut().insert(e.code());
             r
         }
@@ -210,7 +263,13 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 /// `GET /metrics`
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -220,20 +279,51 @@ pub struct DevTokenQuery {
 
 /// `GET /dev/host-token?sub=...` (sandbox mode only): a host token for the
 /// demo host, so demo pages can call the broker without holding a secret.
-pub async fn dev_host_token(State(state): State<AppState>, Query(q): Query<DevTokenQuery>) -> Result<Json<serde_json::Value>, ApiError> {
-    let host = state.config.dev_token_host.clone().ok_or_else(|| ApiError::NotFound("No such endpoint".into()))?;
-    let secret = state.config.host_secrets.get(&host).ok_or_else(|| ApiError::Internal("the dev host has no secret".into()))?;
-    let sub = q.sub.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "alice@example.com".into());
+pub async fn dev_host_token(
+    State(state): State<AppState>,
+    Query(q): Query<DevTokenQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let host = state
+        .config
+        .dev_token_host
+        .clone()
+        .ok_or_else(|| ApiError::NotFound("No such endpoint".into()))?;
+    let secret = state
+        .config
+        .host_secrets
+        .get(&host)
+        .ok_or_else(|| ApiError::Internal("the dev host has no secret".into()))?;
+    let sub = q
+        .sub
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "alice@example.com".into());
     let now = now_unix();
-    let claims = bt_core::wire::HostClaims { iss: host, aud: state.config.audience.clone(), sub, exp: now + 600, iat: now };
-    let token = jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes()))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let claims = bt_core::wire::HostClaims {
+        iss: host,
+        aud: state.config.audience.clone(),
+        sub,
+        exp: now + 600,
+        iat: now,
+    };
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes()),
+    )
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Json(serde_json::json!({"token": token, "expires_in": 600})))
 }
 
 /// Sandbox mode: the settings an admin would give the demo's widget apps.
-pub async fn demo_settings(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    state.config.demo_settings.clone().map(Json).ok_or_else(|| ApiError::NotFound("No such endpoint".into()))
+pub async fn demo_settings(
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    state
+        .config
+        .demo_settings
+        .clone()
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound("No such endpoint".into()))
 }
 
 /// Unknown API paths.

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "bt-broker", version, about = "Token-brokering backend for BeyondTrust Remote Support widgets")]
+#[command(
+    name = "bt-broker",
+    version,
+    about = "Token-brokering backend for BeyondTrust Remote Support widgets"
+)]
 struct Args {
     /// TOML file with the same keys as the environment (BT_LISTEN, ...).
     #[arg(long, value_name = "FILE")]
@@ -38,14 +42,18 @@ struct Args {
 fn random_secret() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
-    (0..32).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
+    (0..32)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect()
 }
 
 /// What an admin would configure for the demo: every Jump method on, the
 /// sandbox's issues, Jumpoints and teams, and the sandbox as the appliance
 /// (a loopback hostname, so links use http).
 fn demo_settings(sandbox_url: &str) -> serde_json::Value {
-    let hostname = sandbox_url.trim_start_matches("http://").trim_end_matches('/');
+    let hostname = sandbox_url
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
     serde_json::json!({
         "hostname": hostname,
         "issues": "general_tech=General Technical Issues\nbilling=Billing",
@@ -94,16 +102,21 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let mut _sandbox = None;
     let mut config = if args.sandbox {
-        let sb = sandbox::start(SandboxConfig::default()).await.map_err(|e| format!("cannot start the sandbox appliance: {e}"))?;
+        let sb = sandbox::start(SandboxConfig::default())
+            .await
+            .map_err(|e| format!("cannot start the sandbox appliance: {e}"))?;
         let host_secret = random_secret();
         let mut config = Config::new(&sb.url(), sb.client_id(), sb.client_secret())
             .map_err(|e| e.to_string())?
             .with_host("demo", &host_secret);
         if let Some(l) = env_nonempty("BT_LISTEN") {
-            config.listen = l.parse().map_err(|_| format!("BT_LISTEN: '{l}' is not an address"))?;
+            config.listen = l
+                .parse()
+                .map_err(|_| format!("BT_LISTEN: '{l}' is not an address"))?;
         }
         if let Some(m) = env_nonempty("BT_REP_MAPPING") {
-            config.rep_mapping = bt_broker::mapping::RepMapping::parse(&m).map_err(|e| format!("BT_REP_MAPPING: {e}"))?;
+            config.rep_mapping = bt_broker::mapping::RepMapping::parse(&m)
+                .map_err(|e| format!("BT_REP_MAPPING: {e}"))?;
         }
         if let Some(o) = env_nonempty("BT_ALLOWED_ORIGINS") {
             config.allowed_origins = parse_origins(&o).map_err(|e| e.to_string())?;
@@ -121,7 +134,10 @@ async fn run(args: Args) -> Result<(), String> {
         }
         println!("bt-broker sandbox mode");
         println!("  sandbox appliance : {}", sb.url());
-        println!("  dev host          : iss=demo, aud={}, HS256 secret {host_secret}", config.audience);
+        println!(
+            "  dev host          : iss=demo, aud={}, HS256 secret {host_secret}",
+            config.audience
+        );
         println!("  seeded reps       : alice (logged in), bob (logged out), carol (logged in)");
         _sandbox = Some(sb);
         config
@@ -142,7 +158,10 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(d) = args.packages_dir {
         config.static_files.packages_dir = Some(d);
     }
-    for dir in [&config.static_files.site_dir, &config.static_files.dist_dir].into_iter().flatten() {
+    for dir in [&config.static_files.site_dir, &config.static_files.dist_dir]
+        .into_iter()
+        .flatten()
+    {
         if !dir.is_dir() {
             tracing::warn!(dir = %dir.display(), "static directory does not exist (yet); requests for it will get 404");
         }

@@ -66,41 +66,97 @@ impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("bt_broker");
         let requests = Family::<RouteOutcome, Counter>::default();
-        let request_duration = HistogramFamily::<Route>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let request_duration =
+            HistogramFamily::<Route>::new_with_constructor(latency_histogram as fn() -> Histogram);
         let appliance_calls = Family::<CallOutcome, Counter>::default();
-        let appliance_duration = HistogramFamily::<Call>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let appliance_duration =
+            HistogramFamily::<Call>::new_with_constructor(latency_histogram as fn() -> Histogram);
         let token_refreshes = Family::<Outcome, Counter>::default();
-        registry.register("requests", "HTTP requests by route and outcome", requests.clone());
-        registry.register("request_duration_seconds", "HTTP request latency by route", request_duration.clone());
-        registry.register("appliance_calls", "Calls to the appliance by call and outcome", appliance_calls.clone());
-        registry.register("appliance_call_duration_seconds", "Appliance call latency", appliance_duration.clone());
-        registry.register("token_refreshes", "OAuth token requests to the appliance by outcome", token_refreshes.clone());
-        Self { registry, requests, request_duration, appliance_calls, appliance_duration, token_refreshes }
+        registry.register(
+            "requests",
+            "HTTP requests by route and outcome",
+            requests.clone(),
+        );
+        registry.register(
+            "request_duration_seconds",
+            "HTTP request latency by route",
+            request_duration.clone(),
+        );
+        registry.register(
+            "appliance_calls",
+            "Calls to the appliance by call and outcome",
+            appliance_calls.clone(),
+        );
+        registry.register(
+            "appliance_call_duration_seconds",
+            "Appliance call latency",
+            appliance_duration.clone(),
+        );
+        registry.register(
+            "token_refreshes",
+            "OAuth token requests to the appliance by outcome",
+            token_refreshes.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            request_duration,
+            appliance_calls,
+            appliance_duration,
+            token_refreshes,
+        }
     }
 
     pub fn observe_request(&self, route: &str, outcome: &str, elapsed: Duration) {
-        self.requests.get_or_create(&RouteOutcome { route: route.to_owned(), outcome: outcome.to_owned() }).inc();
-        self.request_duration.get_or_create(&Route { route: route.to_owned() }).observe(elapsed.as_secs_f64());
+        self.requests
+            .get_or_create(&RouteOutcome {
+                route: route.to_owned(),
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+        self.request_duration
+            .get_or_create(&Route {
+                route: route.to_owned(),
+            })
+            .observe(elapsed.as_secs_f64());
     }
 
     pub fn observe_appliance(&self, call: &str, outcome: &str, elapsed: Duration) {
-        self.appliance_calls.get_or_create(&CallOutcome { call: call.to_owned(), outcome: outcome.to_owned() }).inc();
-        self.appliance_duration.get_or_create(&Call { call: call.to_owned() }).observe(elapsed.as_secs_f64());
+        self.appliance_calls
+            .get_or_create(&CallOutcome {
+                call: call.to_owned(),
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+        self.appliance_duration
+            .get_or_create(&Call {
+                call: call.to_owned(),
+            })
+            .observe(elapsed.as_secs_f64());
     }
 
     pub fn token_refresh(&self, outcome: &str) {
-        self.token_refreshes.get_or_create(&Outcome { outcome: outcome.to_owned() }).inc();
+        self.token_refreshes
+            .get_or_create(&Outcome {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
     }
 
     /// Successful token refreshes so far.
     pub fn token_refreshes_ok(&self) -> u64 {
-        self.token_refreshes.get_or_create(&Outcome { outcome: "ok".into() }).get()
+        self.token_refreshes
+            .get_or_create(&Outcome {
+                outcome: "ok".into(),
+            })
+            .get()
     }
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        prometheus_client::encoding::text::encode(&mut out, &self.registry).expect("writing to a String cannot fail");
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)
+            .expect("writing to a String cannot fail");
         out
     }
 }
@@ -113,13 +169,28 @@ mod tests {
     fn renders_counters_and_histograms() {
         let m = Metrics::new();
         m.observe_request("/v1/session-keys", "ok", Duration::from_millis(2));
-        m.observe_request("/v1/session-keys", "rep_not_found", Duration::from_millis(3));
+        m.observe_request(
+            "/v1/session-keys",
+            "rep_not_found",
+            Duration::from_millis(3),
+        );
         m.observe_appliance("generate_session_key", "ok", Duration::from_millis(1));
         m.token_refresh("ok");
         let text = m.render();
-        assert!(text.contains(r#"bt_broker_requests_total{route="/v1/session-keys",outcome="rep_not_found"} 1"#), "{text}");
-        assert!(text.contains("bt_broker_request_duration_seconds_bucket"), "{text}");
-        assert!(text.contains(r#"bt_broker_token_refreshes_total{outcome="ok"} 1"#), "{text}");
+        assert!(
+            text.contains(
+                r#"bt_broker_requests_total{route="/v1/session-keys",outcome="rep_not_found"} 1"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("bt_broker_request_duration_seconds_bucket"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"bt_broker_token_refreshes_total{outcome="ok"} 1"#),
+            "{text}"
+        );
         assert_eq!(m.token_refreshes_ok(), 1);
     }
 }

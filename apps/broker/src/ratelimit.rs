@@ -16,15 +16,24 @@ pub struct CallerLimiter {
 impl CallerLimiter {
     pub fn new(per_minute: u32) -> Self {
         let n = NonZeroU32::new(per_minute.max(1)).expect("at least one");
-        Self { limit: n.get(), limiter: RateLimiter::keyed(Quota::per_minute(n)), clock: DefaultClock::default() }
+        Self {
+            limit: n.get(),
+            limiter: RateLimiter::keyed(Quota::per_minute(n)),
+            clock: DefaultClock::default(),
+        }
     }
 
     /// Takes one request from the caller's bucket, or says when to retry.
     pub fn check(&self, caller: &Caller) -> Result<(), ApiError> {
-        self.limiter.check_key(&caller.identity()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(self.clock.now());
-            ApiError::RateLimited { limit: self.limit, retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
-        })
+        self.limiter
+            .check_key(&caller.identity())
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(self.clock.now());
+                ApiError::RateLimited {
+                    limit: self.limit,
+                    retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+                }
+            })
     }
 
     /// Forgets buckets that are full again (bounded memory).
@@ -40,7 +49,11 @@ mod tests {
     use crate::auth::CallerKind;
 
     fn caller(sub: &str) -> Caller {
-        Caller { issuer: "zendesk".into(), subject: sub.into(), kind: CallerKind::Host }
+        Caller {
+            issuer: "zendesk".into(),
+            subject: sub.into(),
+            kind: CallerKind::Host,
+        }
     }
 
     #[test]
@@ -50,7 +63,10 @@ mod tests {
             l.check(&caller("alice")).unwrap();
         }
         match l.check(&caller("alice")).unwrap_err() {
-            ApiError::RateLimited { limit: 3, retry_after_secs } => assert!((1..=20).contains(&retry_after_secs), "{retry_after_secs}"),
+            ApiError::RateLimited {
+                limit: 3,
+                retry_after_secs,
+            } => assert!((1..=20).contains(&retry_after_secs), "{retry_after_secs}"),
             e => panic!("{e:?}"),
         }
         l.check(&caller("bob")).unwrap();

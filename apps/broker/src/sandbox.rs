@@ -43,8 +43,10 @@ pub const COMMAND_NS: &str = "http://www.bomgar.com/namespaces/API/command";
 pub const REPORTING_NS: &str = "http://www.bomgar.com/namespaces/API/reporting";
 /// An API account holds at most this many valid tokens.
 pub const MAX_TOKENS: usize = 30;
-pub const REP_NOT_FOUND: &str = "Error validating parameter 'queue_id': The representative could not be found";
-pub const REP_NOT_AVAILABLE: &str = "Requested support representative is not available at this time";
+pub const REP_NOT_FOUND: &str =
+    "Error validating parameter 'queue_id': The representative could not be found";
+pub const REP_NOT_AVAILABLE: &str =
+    "Requested support representative is not available at this time";
 
 #[derive(Clone)]
 pub struct SandboxConfig {
@@ -161,7 +163,13 @@ impl SandboxHandle {
     }
     /// The last 1000 issued access tokens (for tests that check logs).
     pub fn token_history(&self) -> Vec<String> {
-        self.0.token_history.lock().expect("history").iter().cloned().collect()
+        self.0
+            .token_history
+            .lock()
+            .expect("history")
+            .iter()
+            .cloned()
+            .collect()
     }
     /// Requests to `/api/command` and `/api/reporting`.
     pub fn api_requests(&self) -> u64 {
@@ -174,16 +182,26 @@ impl SandboxHandle {
     /// Tokens currently valid.
     pub fn valid_tokens(&self) -> usize {
         let now = Instant::now();
-        self.0.tokens.lock().expect("tokens").iter().filter(|t| t.expires > now).count()
+        self.0
+            .tokens
+            .lock()
+            .expect("tokens")
+            .iter()
+            .filter(|t| t.expires > now)
+            .count()
     }
     /// Delay before answering `/api/command` and `/api/reporting`.
     pub fn set_latency(&self, latency: Duration) {
-        self.0.latency_ms.store(latency.as_millis() as u64, Ordering::SeqCst);
+        self.0
+            .latency_ms
+            .store(latency.as_millis() as u64, Ordering::SeqCst);
     }
     /// Answer `/api/command` and `/api/reporting` with this HTTP status
     /// (e.g. 500); `None` to answer normally.
     pub fn set_fail_status(&self, status: Option<u16>) {
-        self.0.fail_status.store(status.unwrap_or(0), Ordering::SeqCst);
+        self.0
+            .fail_status
+            .store(status.unwrap_or(0), Ordering::SeqCst);
     }
     /// Invalidates every issued token (as regenerating the secret does).
     pub fn revoke_all_tokens(&self) {
@@ -192,7 +210,10 @@ impl SandboxHandle {
     /// Logs a seeded rep in or out; false when there is no such rep.
     pub fn set_rep_logged_in(&self, username: &str, logged_in: bool) -> bool {
         let mut reps = self.0.reps.lock().expect("reps");
-        match reps.iter_mut().find(|r| r.username.eq_ignore_ascii_case(username)) {
+        match reps
+            .iter_mut()
+            .find(|r| r.username.eq_ignore_ascii_case(username))
+        {
             Some(r) => {
                 r.logged_in = logged_in;
                 true
@@ -256,17 +277,43 @@ fn seed(now: i64) -> (Vec<Rep>, Vec<Team>, Vec<Issue>, Vec<Session>) {
         private_display_name: private.into(),
         logged_in,
     };
-    let reps = vec![rep(1, "alice", "Alice", "alice", true), rep(2, "bob", "Bob", "bob", false), rep(3, "carol", "Carol", "carol", true)];
+    let reps = vec![
+        rep(1, "alice", "Alice", "alice", true),
+        rep(2, "bob", "Bob", "bob", false),
+        rep(3, "carol", "Carol", "carol", true),
+    ];
     let teams = vec![
-        Team { id: 1, name: "Tier 1".into(), code_name: "tier1".into() },
-        Team { id: 2, name: "Tier 2".into(), code_name: "tier2".into() },
+        Team {
+            id: 1,
+            name: "Tier 1".into(),
+            code_name: "tier1".into(),
+        },
+        Team {
+            id: 2,
+            name: "Tier 2".into(),
+            code_name: "tier2".into(),
+        },
     ];
     let issues = vec![
-        Issue { id: 1, code_name: "general_tech".into(), description: "General technical support".into() },
-        Issue { id: 2, code_name: "billing".into(), description: "Billing question".into() },
+        Issue {
+            id: 1,
+            code_name: "general_tech".into(),
+            description: "General technical support".into(),
+        },
+        Issue {
+            id: 2,
+            code_name: "billing".into(),
+            description: "Billing question".into(),
+        },
     ];
     const DAY: i64 = 86_400;
-    let session = |lsid: &str, ago: i64, secs: i64, key: Option<&str>, customer: &str, rep: (u64, &str), rec| Session {
+    let session = |lsid: &str,
+                   ago: i64,
+                   secs: i64,
+                   key: Option<&str>,
+                   customer: &str,
+                   rep: (u64, &str),
+                   rec| Session {
         lsid: lsid.into(),
         start: now - ago,
         end: Some(now - ago + secs),
@@ -276,13 +323,61 @@ fn seed(now: i64) -> (Vec<Rep>, Vec<Team>, Vec<Issue>, Vec<Session>) {
         has_recording: rec,
     };
     let sessions = vec![
-        session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a01", DAY, 902, Some("4711"), "Jane Doe", (1, "Alice"), true),
-        session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a02", 3 * DAY, 300, Some("4711"), "Jane Doe", (2, "Bob"), false),
-        session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a03", 2 * DAY, 1200, Some("4712"), "John Roe", (3, "Carol"), true),
-        session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a04", 100 * DAY, 600, Some("4711"), "Jane Doe", (1, "Alice"), false),
-        session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a05", 3600, 120, None, "Walk-in", (1, "Alice"), false),
+        session(
+            "7b1c0a3e5d9f4e21a0c8b6d4e2f01a01",
+            DAY,
+            902,
+            Some("4711"),
+            "Jane Doe",
+            (1, "Alice"),
+            true,
+        ),
+        session(
+            "7b1c0a3e5d9f4e21a0c8b6d4e2f01a02",
+            3 * DAY,
+            300,
+            Some("4711"),
+            "Jane Doe",
+            (2, "Bob"),
+            false,
+        ),
+        session(
+            "7b1c0a3e5d9f4e21a0c8b6d4e2f01a03",
+            2 * DAY,
+            1200,
+            Some("4712"),
+            "John Roe",
+            (3, "Carol"),
+            true,
+        ),
+        session(
+            "7b1c0a3e5d9f4e21a0c8b6d4e2f01a04",
+            100 * DAY,
+            600,
+            Some("4711"),
+            "Jane Doe",
+            (1, "Alice"),
+            false,
+        ),
+        session(
+            "7b1c0a3e5d9f4e21a0c8b6d4e2f01a05",
+            3600,
+            120,
+            None,
+            "Walk-in",
+            (1, "Alice"),
+            false,
+        ),
         // The Salesforce demo's case id.
-        session("7b1c0a3e5d9f4e21a0c8b6d4e2f01a06", 5 * 3600, 1500, Some("5003000000D8cuIAAR"), "Jane Doe", (3, "Carol"), true),
+        session(
+            "7b1c0a3e5d9f4e21a0c8b6d4e2f01a06",
+            5 * 3600,
+            1500,
+            Some("5003000000D8cuIAAR"),
+            "Jane Doe",
+            (3, "Carol"),
+            true,
+        ),
     ];
     (reps, teams, issues, sessions)
 }
@@ -322,7 +417,12 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
             })
             .await;
     });
-    Ok(RunningSandbox { addr, handle, shutdown: Some(tx), task })
+    Ok(RunningSandbox {
+        addr,
+        handle,
+        shutdown: Some(tx),
+        task,
+    })
 }
 
 fn router(state: Arc<SandboxState>) -> Router {
@@ -366,7 +466,10 @@ fn xml_response(body: String) -> Response {
 }
 
 fn xml_error(ns: &str, message: &str) -> Response {
-    xml_response(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error xmlns=\"{ns}\">{}</error>\n", escape(message)))
+    xml_response(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error xmlns=\"{ns}\">{}</error>\n",
+        escape(message)
+    ))
 }
 
 fn page(status: StatusCode, title: &str, body_html: &str) -> Response {
@@ -375,43 +478,79 @@ fn page(status: StatusCode, title: &str, body_html: &str) -> Response {
         t = escape(title)
     );
     let mut r = (status, Html(html)).into_response();
-    r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"));
-    r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     r
 }
 
 fn form_params(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
-    let mut params: HashMap<String, String> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect();
+    let mut params: HashMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     params.extend(url::form_urlencoded::parse(body).into_owned());
     params
 }
 
 // ---------------------------------------------------------------- OAuth
 
-async fn oauth_token(State(s): State<Arc<SandboxState>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn oauth_token(
+    State(s): State<Arc<SandboxState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     use base64::Engine;
     s.token_requests.fetch_add(1, Ordering::SeqCst);
-    let invalid_client = || (StatusCode::UNAUTHORIZED, Json(serde_json::json!({"error": "invalid_client"}))).into_response();
-    let Some(basic) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Basic ")) else {
+    let invalid_client = || {
+        (
+            StatusCode::UNAUTHORIZED,
+            Json(serde_json::json!({"error": "invalid_client"})),
+        )
+            .into_response()
+    };
+    let Some(basic) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+    else {
         return invalid_client();
     };
-    let Some(decoded) = base64::engine::general_purpose::STANDARD.decode(basic.trim()).ok().and_then(|b| String::from_utf8(b).ok()) else {
+    let Some(decoded) = base64::engine::general_purpose::STANDARD
+        .decode(basic.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
         return invalid_client();
     };
-    let Some((id, secret)) = decoded.split_once(':') else { return invalid_client() };
+    let Some((id, secret)) = decoded.split_once(':') else {
+        return invalid_client();
+    };
     if id != s.client_id || secret != s.client_secret.expose() {
         return invalid_client();
     }
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "unsupported_grant_type"}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"error": "unsupported_grant_type"})),
+        )
+            .into_response();
     }
     let value = random_hex(32);
     {
         let mut tokens = s.tokens.lock().expect("tokens");
         let now = Instant::now();
         tokens.retain(|t| t.expires > now);
-        tokens.push_back(IssuedToken { value: value.clone(), expires: now + s.token_lifetime });
+        tokens.push_back(IssuedToken {
+            value: value.clone(),
+            expires: now + s.token_lifetime,
+        });
         // The 30-token rule: the 31st silently invalidates the oldest.
         while tokens.len() > MAX_TOKENS {
             tokens.pop_front();
@@ -440,15 +579,24 @@ async fn gate(s: &SandboxState, headers: &HeaderMap) -> Result<(), Response> {
         let status = StatusCode::from_u16(fail).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Err((status, "sandbox: injected failure").into_response());
     }
-    let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
     let valid = token.is_some_and(|t| {
         let now = Instant::now();
-        s.tokens.lock().expect("tokens").iter().any(|it| it.value == t && it.expires > now)
+        s.tokens
+            .lock()
+            .expect("tokens")
+            .iter()
+            .any(|it| it.value == t && it.expires > now)
     });
     if !valid {
         s.unauthorized.fetch_add(1, Ordering::SeqCst);
         let mut r = (StatusCode::UNAUTHORIZED, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error>Invalid or expired access token</error>\n").into_response();
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return Err(r);
     }
     Ok(())
@@ -456,7 +604,13 @@ async fn gate(s: &SandboxState, headers: &HeaderMap) -> Result<(), Response> {
 
 // ---------------------------------------------------------------- Command API
 
-async fn command(State(s): State<Arc<SandboxState>>, method: Method, headers: HeaderMap, RawQuery(query): RawQuery, body: Bytes) -> Response {
+async fn command(
+    State(s): State<Arc<SandboxState>>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
     if method != Method::GET && method != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
@@ -468,17 +622,29 @@ async fn command(State(s): State<Arc<SandboxState>>, method: Method, headers: He
         Some("generate_session_key") => generate_session_key(&s, &p),
         Some("get_logged_in_reps") => logged_in_reps(&s),
         Some("get_support_teams") => support_teams(&s),
-        Some(other) => xml_error(COMMAND_NS, &format!("Error validating parameter 'action': Invalid action '{other}'")),
-        None => xml_error(COMMAND_NS, "Error validating parameter 'action': A value is required"),
+        Some(other) => xml_error(
+            COMMAND_NS,
+            &format!("Error validating parameter 'action': Invalid action '{other}'"),
+        ),
+        None => xml_error(
+            COMMAND_NS,
+            "Error validating parameter 'action': A value is required",
+        ),
     }
 }
 
 fn generate_session_key(s: &SandboxState, p: &HashMap<String, String>) -> Response {
     if p.get("type").map(String::as_str) != Some("support") {
-        return xml_error(COMMAND_NS, "Error validating parameter 'type': The value must be 'support'");
+        return xml_error(
+            COMMAND_NS,
+            "Error validating parameter 'type': The value must be 'support'",
+        );
     }
     let Some(queue_id) = p.get("queue_id") else {
-        return xml_error(COMMAND_NS, "Error validating parameter 'queue_id': A value is required");
+        return xml_error(
+            COMMAND_NS,
+            "Error validating parameter 'queue_id': A value is required",
+        );
     };
     // (queue element text, queue_id element, available)
     let (queue, queue_ref, available) = if queue_id == "general" {
@@ -501,17 +667,32 @@ fn generate_session_key(s: &SandboxState, p: &HashMap<String, String>) -> Respon
     } else if let Some(id) = queue_id.strip_prefix("team:") {
         match s.teams.iter().find(|t| t.id.to_string() == id) {
             Some(t) => ("team", Some(t.id.to_string()), true),
-            None => return xml_error(COMMAND_NS, "Error validating parameter 'queue_id': The team could not be found"),
+            None => {
+                return xml_error(
+                    COMMAND_NS,
+                    "Error validating parameter 'queue_id': The team could not be found",
+                )
+            }
         }
     } else if let Some(code) = queue_id.strip_prefix("issue:") {
         match s.issues.iter().find(|i| i.code_name == code) {
             Some(i) => ("issue", Some(i.code_name.clone()), true),
-            None => return xml_error(COMMAND_NS, "Error validating parameter 'queue_id': The issue could not be found"),
+            None => {
+                return xml_error(
+                    COMMAND_NS,
+                    "Error validating parameter 'queue_id': The issue could not be found",
+                )
+            }
         }
     } else {
-        return xml_error(COMMAND_NS, "Error validating parameter 'queue_id': Invalid queue id");
+        return xml_error(
+            COMMAND_NS,
+            "Error validating parameter 'queue_id': Invalid queue id",
+        );
     };
-    let external_key = p.get("session.custom.external_key").filter(|k| !k.is_empty());
+    let external_key = p
+        .get("session.custom.external_key")
+        .filter(|k| !k.is_empty());
     if external_key.is_some_and(|k| k.chars().count() > 1024) {
         return xml_error(COMMAND_NS, "Error validating parameter 'session.custom.external_key': The value may be at most 1024 characters");
     }
@@ -519,7 +700,10 @@ fn generate_session_key(s: &SandboxState, p: &HashMap<String, String>) -> Respon
         None => None,
         Some(t) => match t.parse::<u64>() {
             Ok(n) if n > 0 => Some(n),
-            _ => return xml_error(COMMAND_NS, "Error validating parameter 'ttl': The value must be a positive number of seconds"),
+            _ => return xml_error(
+                COMMAND_NS,
+                "Error validating parameter 'ttl': The value must be a positive number of seconds",
+            ),
         },
     };
     let expires = unix_now() + ttl.unwrap_or(86_400) as i64;
@@ -533,7 +717,15 @@ fn generate_session_key(s: &SandboxState, p: &HashMap<String, String>) -> Respon
                 break k;
             }
         };
-        keys.0.insert(short_key.clone(), GeneratedKey { queue: queue_id.clone(), external_key: external_key.cloned(), expires, ak: ak.clone() });
+        keys.0.insert(
+            short_key.clone(),
+            GeneratedKey {
+                queue: queue_id.clone(),
+                external_key: external_key.cloned(),
+                expires,
+                ak: ak.clone(),
+            },
+        );
         keys.1.push_back(short_key.clone());
         while keys.1.len() > 10_000 {
             if let Some(old) = keys.1.pop_front() {
@@ -553,7 +745,11 @@ fn generate_session_key(s: &SandboxState, p: &HashMap<String, String>) -> Respon
     let _ = writeln!(x, "<session_key xmlns=\"{COMMAND_NS}\">");
     x.push_str("  <type>support</type>\n");
     let _ = writeln!(x, "  <expires>{expires}</expires>");
-    let _ = writeln!(x, "  <queue available=\"{}\">{queue}</queue>", u8::from(available));
+    let _ = writeln!(
+        x,
+        "  <queue available=\"{}\">{queue}</queue>",
+        u8::from(available)
+    );
     if let Some(r) = &queue_ref {
         let _ = writeln!(x, "  <queue_id>{}</queue_id>", escape(r));
     }
@@ -574,7 +770,9 @@ fn generate_session_key(s: &SandboxState, p: &HashMap<String, String>) -> Respon
 fn logged_in_reps(s: &SandboxState) -> Response {
     let reps = s.reps.lock().expect("reps");
     let since = unix_now() - 3600;
-    let mut x = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<logged_in_reps xmlns=\"{COMMAND_NS}\">\n");
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<logged_in_reps xmlns=\"{COMMAND_NS}\">\n"
+    );
     for r in reps.iter().filter(|r| r.logged_in) {
         let _ = writeln!(
             x,
@@ -589,9 +787,17 @@ fn logged_in_reps(s: &SandboxState) -> Response {
 }
 
 fn support_teams(s: &SandboxState) -> Response {
-    let mut x = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<support_teams xmlns=\"{COMMAND_NS}\">\n");
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<support_teams xmlns=\"{COMMAND_NS}\">\n"
+    );
     for t in &s.teams {
-        let _ = writeln!(x, "  <support_team id=\"{}\"><name>{}</name><code_name>{}</code_name></support_team>", t.id, escape(&t.name), escape(&t.code_name));
+        let _ = writeln!(
+            x,
+            "  <support_team id=\"{}\"><name>{}</name><code_name>{}</code_name></support_team>",
+            t.id,
+            escape(&t.name),
+            escape(&t.code_name)
+        );
     }
     x.push_str("</support_teams>\n");
     xml_response(x)
@@ -601,13 +807,22 @@ fn support_teams(s: &SandboxState) -> Response {
 
 /// `2024-12-03T15:26:05+00:00`
 fn iso(unix: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
-    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&fmt).ok()).unwrap_or_default()
+    let fmt =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
 }
 
 fn hms(secs: i64) -> String {
     let secs = secs.max(0);
-    format!("{:02}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 /// Which sessions a report asks for, from its parameters.
@@ -615,7 +830,13 @@ type SessionFilter = Box<dyn Fn(&Session) -> bool>;
 
 fn report_filter(p: &HashMap<String, String>, now: i64) -> Result<SessionFilter, String> {
     let num = |name: &str| -> Result<Option<i64>, String> {
-        p.get(name).map(|v| v.parse::<i64>().map_err(|_| format!("Error validating parameter '{name}': The value must be a number"))).transpose()
+        p.get(name)
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    format!("Error validating parameter '{name}': The value must be a number")
+                })
+            })
+            .transpose()
     };
     if let Some(lsid) = p.get("lsid") {
         let lsid = lsid.clone();
@@ -628,11 +849,27 @@ fn report_filter(p: &HashMap<String, String>, now: i64) -> Result<SessionFilter,
     let duration = num("duration")?.unwrap_or(0);
     let (from, to) = if let Some(date) = p.get("start_date") {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        let d = time::Date::parse(date, &fmt).map_err(|_| "Error validating parameter 'start_date': Expected YYYY-MM-DD".to_owned())?;
+        let d = time::Date::parse(date, &fmt).map_err(|_| {
+            "Error validating parameter 'start_date': Expected YYYY-MM-DD".to_owned()
+        })?;
         let from = d.midnight().assume_utc().unix_timestamp();
-        (from, if duration == 0 { now + 1 } else { from + duration * 86_400 })
+        (
+            from,
+            if duration == 0 {
+                now + 1
+            } else {
+                from + duration * 86_400
+            },
+        )
     } else if let Some(start) = num("start_time")? {
-        (start, if duration == 0 { now + 1 } else { start + duration })
+        (
+            start,
+            if duration == 0 {
+                now + 1
+            } else {
+                start + duration
+            },
+        )
     } else if let Some(end) = num("end_time")? {
         (if duration == 0 { 0 } else { end - duration }, end)
     } else {
@@ -641,7 +878,13 @@ fn report_filter(p: &HashMap<String, String>, now: i64) -> Result<SessionFilter,
     Ok(Box::new(move |s| s.start >= from && s.start < to))
 }
 
-async fn reporting(State(s): State<Arc<SandboxState>>, method: Method, headers: HeaderMap, RawQuery(query): RawQuery, body: Bytes) -> Response {
+async fn reporting(
+    State(s): State<Arc<SandboxState>>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
     if method != Method::GET && method != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
@@ -651,18 +894,34 @@ async fn reporting(State(s): State<Arc<SandboxState>>, method: Method, headers: 
     let p = form_params(query.as_deref(), &body);
     let report = p.get("generate_report").cloned().unwrap_or_default();
     if report != "SupportSession" && report != "SupportSessionListing" {
-        return xml_error(REPORTING_NS, &format!("Error validating parameter 'generate_report': Unknown report '{report}'"));
+        return xml_error(
+            REPORTING_NS,
+            &format!("Error validating parameter 'generate_report': Unknown report '{report}'"),
+        );
     }
     let filter = match report_filter(&p, unix_now()) {
         Ok(f) => f,
         Err(m) => return xml_error(REPORTING_NS, &m),
     };
-    let sessions: Vec<Session> = s.sessions.lock().expect("sessions").iter().filter(|x| filter(x)).cloned().collect();
+    let sessions: Vec<Session> = s
+        .sessions
+        .lock()
+        .expect("sessions")
+        .iter()
+        .filter(|x| filter(x))
+        .cloned()
+        .collect();
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if report == "SupportSessionListing" {
         let _ = writeln!(x, "<session_summary_list xmlns=\"{REPORTING_NS}\">");
         for se in &sessions {
-            let _ = writeln!(x, "  <session_summary lsid=\"{}\" start_time=\"{}\" has_recording=\"{}\"/>", escape(&se.lsid), se.start, u8::from(se.has_recording));
+            let _ = writeln!(
+                x,
+                "  <session_summary lsid=\"{}\" start_time=\"{}\" has_recording=\"{}\"/>",
+                escape(&se.lsid),
+                se.start,
+                u8::from(se.has_recording)
+            );
         }
         x.push_str("</session_summary_list>\n");
         return xml_response(x);
@@ -670,11 +929,24 @@ async fn reporting(State(s): State<Arc<SandboxState>>, method: Method, headers: 
     let _ = writeln!(x, "<session_list xmlns=\"{REPORTING_NS}\">");
     for se in &sessions {
         let lsid = escape(&se.lsid);
-        let _ = write!(x, "<session lsid=\"{lsid}\"><session_type>support</session_type>");
-        let _ = write!(x, "<start_time timestamp=\"{}\">{}</start_time>", se.start, iso(se.start));
+        let _ = write!(
+            x,
+            "<session lsid=\"{lsid}\"><session_type>support</session_type>"
+        );
+        let _ = write!(
+            x,
+            "<start_time timestamp=\"{}\">{}</start_time>",
+            se.start,
+            iso(se.start)
+        );
         match se.end {
             Some(end) => {
-                let _ = write!(x, "<end_time timestamp=\"{end}\">{}</end_time><duration>{}</duration>", iso(end), hms(end - se.start));
+                let _ = write!(
+                    x,
+                    "<end_time timestamp=\"{end}\">{}</end_time><duration>{}</duration>",
+                    iso(end),
+                    hms(end - se.start)
+                );
             }
             None => x.push_str("<end_time timestamp=\"\"></end_time><duration></duration>"),
         }
@@ -682,9 +954,17 @@ async fn reporting(State(s): State<Arc<SandboxState>>, method: Method, headers: 
         if let Some(k) = &se.external_key {
             let _ = write!(x, "<external_key>{}</external_key>", escape(k));
         }
-        let _ = write!(x, "<primary_customer gsnumber=\"22\">{}</primary_customer>", escape(&se.customer));
+        let _ = write!(
+            x,
+            "<primary_customer gsnumber=\"22\">{}</primary_customer>",
+            escape(&se.customer)
+        );
         if let Some((id, name)) = &se.rep {
-            let _ = write!(x, "<primary_rep gsnumber=\"21\" id=\"{id}\">{}</primary_rep>", escape(name));
+            let _ = write!(
+                x,
+                "<primary_rep gsnumber=\"21\" id=\"{id}\">{}</primary_rep>",
+                escape(name)
+            );
         }
         let _ = write!(
             x,
@@ -720,14 +1000,28 @@ const CLIENT_SCRIPT_ACTIONS: &[&str] = &[
 ];
 
 async fn client_script(State(s): State<Arc<SandboxState>>, RawQuery(query): RawQuery) -> Response {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()).into_owned().collect();
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    let bad = |m: &str| page(StatusCode::BAD_REQUEST, "Client script error", &format!("<p>{}</p>", escape(m)));
+    let bad = |m: &str| {
+        page(
+            StatusCode::BAD_REQUEST,
+            "Client script error",
+            &format!("<p>{}</p>", escape(m)),
+        )
+    };
     let Some(action) = get("action").filter(|a| CLIENT_SCRIPT_ACTIONS.contains(a)) else {
         return bad("Error validating parameter 'action': unknown or missing action");
     };
-    if let Some((name, _)) = pairs.iter().find(|(n, v)| n.starts_with("session.custom.") && v.chars().count() > 1024) {
-        return bad(&format!("Error validating parameter '{name}': the value may be at most 1024 characters"));
+    if let Some((name, _)) = pairs
+        .iter()
+        .find(|(n, v)| n.starts_with("session.custom.") && v.chars().count() > 1024)
+    {
+        return bad(&format!(
+            "Error validating parameter '{name}': the value may be at most 1024 characters"
+        ));
     }
     let command: String = pairs
         .iter()
@@ -756,16 +1050,31 @@ async fn client_script(State(s): State<Arc<SandboxState>>, RawQuery(query): RawQ
     }
 }
 
-async fn start_session(State(s): State<Arc<SandboxState>>, Query(p): Query<HashMap<String, String>>) -> Response {
-    use bt_core::values::{CustomerCompany, CustomerCompanyCode, CustomerDetails, CustomerName, ExternalKey};
-    let bad = |status, m: &str| page(status, "Unable to start a session", &format!("<p>{}</p>", escape(m)));
+async fn start_session(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> Response {
+    use bt_core::values::{
+        CustomerCompany, CustomerCompanyCode, CustomerDetails, CustomerName, ExternalKey,
+    };
+    let bad = |status, m: &str| {
+        page(
+            status,
+            "Unable to start a session",
+            &format!("<p>{}</p>", escape(m)),
+        )
+    };
     type Check = fn(&str) -> Result<(), bt_core::InputError>;
     let checks: [(&str, Check); 5] = [
         ("customer.name", |v| CustomerName::parse(v).map(drop)),
         ("customer.company", |v| CustomerCompany::parse(v).map(drop)),
-        ("customer.company_code", |v| CustomerCompanyCode::parse(v).map(drop)),
+        ("customer.company_code", |v| {
+            CustomerCompanyCode::parse(v).map(drop)
+        }),
         ("customer.details", |v| CustomerDetails::parse(v).map(drop)),
-        ("session.custom.external_key", |v| ExternalKey::parse(v).map(drop)),
+        ("session.custom.external_key", |v| {
+            ExternalKey::parse(v).map(drop)
+        }),
     ];
     for (name, check) in checks {
         if let Some(v) = p.get(name).filter(|v| !v.is_empty()) {
@@ -774,7 +1083,10 @@ async fn start_session(State(s): State<Arc<SandboxState>>, Query(p): Query<HashM
             }
         }
     }
-    let mut external_key = p.get("session.custom.external_key").filter(|v| !v.is_empty()).cloned();
+    let mut external_key = p
+        .get("session.custom.external_key")
+        .filter(|v| !v.is_empty())
+        .cloned();
     let mut rep: Option<(u64, String)> = None;
     let queue_text = if let Some(k) = p.get("short_key") {
         let keys = s.keys.lock().expect("keys");
@@ -783,7 +1095,12 @@ async fn start_session(State(s): State<Arc<SandboxState>>, Query(p): Query<HashM
                 external_key = external_key.or_else(|| g.external_key.clone());
                 format!("the queue of session key {} ({})", k.trim(), g.queue)
             }
-            _ => return bad(StatusCode::NOT_FOUND, "This session key is not valid or has expired"),
+            _ => {
+                return bad(
+                    StatusCode::NOT_FOUND,
+                    "This session key is not valid or has expired",
+                )
+            }
         }
     } else if p.get("issue_menu").map(String::as_str) == Some("1") {
         let issue = match (p.get("codeName"), p.get("id")) {
@@ -793,13 +1110,20 @@ async fn start_session(State(s): State<Arc<SandboxState>>, Query(p): Query<HashM
         };
         match issue {
             Some(i) => format!("the \"{}\" queue", i.description),
-            None => return bad(StatusCode::BAD_REQUEST, "The requested issue could not be found"),
+            None => {
+                return bad(
+                    StatusCode::BAD_REQUEST,
+                    "The requested issue could not be found",
+                )
+            }
         }
     } else if p.contains_key("id") || p.contains_key("name") {
         let reps = s.reps.lock().expect("reps");
         let found = match (p.get("id"), p.get("name")) {
             (Some(id), _) => reps.iter().find(|r| r.id.to_string() == *id),
-            (None, Some(name)) => reps.iter().find(|r| r.public_display_name.eq_ignore_ascii_case(name)),
+            (None, Some(name)) => reps
+                .iter()
+                .find(|r| r.public_display_name.eq_ignore_ascii_case(name)),
             _ => None,
         };
         match found {
@@ -808,16 +1132,36 @@ async fn start_session(State(s): State<Arc<SandboxState>>, Query(p): Query<HashM
                 format!("representative {}", r.public_display_name)
             }
             Some(_) => return bad(StatusCode::CONFLICT, REP_NOT_AVAILABLE),
-            None => return bad(StatusCode::NOT_FOUND, "The representative could not be found"),
+            None => {
+                return bad(
+                    StatusCode::NOT_FOUND,
+                    "The representative could not be found",
+                )
+            }
         }
     } else {
-        return bad(StatusCode::BAD_REQUEST, "Choose a queue: short_key, issue_menu=1 with codeName or id, id (rep) or name (rep)");
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "Choose a queue: short_key, issue_menu=1 with codeName or id, id (rep) or name (rep)",
+        );
     };
-    let customer = p.get("customer.name").filter(|v| !v.is_empty()).cloned().unwrap_or_else(|| "Customer".into());
+    let customer = p
+        .get("customer.name")
+        .filter(|v| !v.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "Customer".into());
     {
         let mut sessions = s.sessions.lock().expect("sessions");
         if sessions.len() < 1000 {
-            sessions.push(Session { lsid: random_hex(16), start: unix_now(), end: None, external_key: external_key.clone(), customer: customer.clone(), rep, has_recording: false });
+            sessions.push(Session {
+                lsid: random_hex(16),
+                start: unix_now(),
+                end: None,
+                external_key: external_key.clone(),
+                customer: customer.clone(),
+                rep,
+                has_recording: false,
+            });
         }
     }
     let how = if p.get("c2cjs").map(String::as_str) == Some("1") {
@@ -825,23 +1169,50 @@ async fn start_session(State(s): State<Arc<SandboxState>>, Query(p): Query<HashM
     } else {
         "The customer client download would start now (the sandbox has no client to download)."
     };
-    let mut body = format!("<p>Chat started with {}.</p><p>{}</p><p>Customer: {}</p>", escape(&queue_text), escape(how), escape(&customer));
+    let mut body = format!(
+        "<p>Chat started with {}.</p><p>{}</p><p>Customer: {}</p>",
+        escape(&queue_text),
+        escape(how),
+        escape(&customer)
+    );
     if let Some(k) = &external_key {
         let _ = write!(body, "<p>Ticket: {}</p>", escape(k));
     }
     page(StatusCode::OK, "Chat started", &body)
 }
 
-async fn index(State(s): State<Arc<SandboxState>>, Query(p): Query<HashMap<String, String>>) -> Response {
+async fn index(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> Response {
     if let Some(ak) = p.get("ak") {
         let keys = s.keys.lock().expect("keys");
-        let found = keys.0.iter().find(|(_, g)| &g.ak == ak && g.expires > unix_now());
+        let found = keys
+            .0
+            .iter()
+            .find(|(_, g)| &g.ak == ak && g.expires > unix_now());
         return match found {
-            Some((short, g)) => page(StatusCode::OK, "Support session starting", &format!("<p>Session key {} accepted: joining {}.</p>", escape(short), escape(&g.queue))),
-            None => page(StatusCode::NOT_FOUND, "Unable to start a session", "<p>This session key is not valid or has expired</p>"),
+            Some((short, g)) => page(
+                StatusCode::OK,
+                "Support session starting",
+                &format!(
+                    "<p>Session key {} accepted: joining {}.</p>",
+                    escape(short),
+                    escape(&g.queue)
+                ),
+            ),
+            None => page(
+                StatusCode::NOT_FOUND,
+                "Unable to start a session",
+                "<p>This session key is not valid or has expired</p>",
+            ),
         };
     }
-    page(StatusCode::OK, "BeyondTrust sandbox appliance", "<p>Enter a session key on the support portal, or use the API.</p>")
+    page(
+        StatusCode::OK,
+        "BeyondTrust sandbox appliance",
+        "<p>Enter a session key on the support portal, or use the API.</p>",
+    )
 }
 
 // ---------------------------------------------------------------- admin
@@ -862,7 +1233,10 @@ async fn admin_revoke(State(s): State<Arc<SandboxState>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn admin_latency(State(s): State<Arc<SandboxState>>, Query(p): Query<HashMap<String, String>>) -> StatusCode {
+async fn admin_latency(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> StatusCode {
     match p.get("ms").and_then(|v| v.parse::<u64>().ok()) {
         Some(ms) => {
             SandboxHandle(s).set_latency(Duration::from_millis(ms));
@@ -872,7 +1246,10 @@ async fn admin_latency(State(s): State<Arc<SandboxState>>, Query(p): Query<HashM
     }
 }
 
-async fn admin_fail(State(s): State<Arc<SandboxState>>, Query(p): Query<HashMap<String, String>>) -> StatusCode {
+async fn admin_fail(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> StatusCode {
     match p.get("status").and_then(|v| v.parse::<u16>().ok()) {
         Some(0) => SandboxHandle(s).set_fail_status(None),
         Some(n) if (400..600).contains(&n) => SandboxHandle(s).set_fail_status(Some(n)),
@@ -881,8 +1258,13 @@ async fn admin_fail(State(s): State<Arc<SandboxState>>, Query(p): Query<HashMap<
     StatusCode::NO_CONTENT
 }
 
-async fn admin_rep(State(s): State<Arc<SandboxState>>, Query(p): Query<HashMap<String, String>>) -> StatusCode {
-    let (Some(name), Some(state)) = (p.get("username"), p.get("logged_in")) else { return StatusCode::BAD_REQUEST };
+async fn admin_rep(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> StatusCode {
+    let (Some(name), Some(state)) = (p.get("username"), p.get("logged_in")) else {
+        return StatusCode::BAD_REQUEST;
+    };
     if SandboxHandle(s).set_rep_logged_in(name, state == "1" || state == "true") {
         StatusCode::NO_CONTENT
     } else {
@@ -896,7 +1278,10 @@ mod tests {
 
     #[test]
     fn escaping_and_formats() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         assert_eq!(iso(1733239565), "2024-12-03T15:26:05+00:00");
         assert_eq!(hms(902), "00:15:02");
         assert_eq!(hms(90_061), "25:01:01");
@@ -905,8 +1290,21 @@ mod tests {
     #[test]
     fn report_windows() {
         let now = 1_000_000;
-        let s = |start| Session { lsid: "x".into(), start, end: None, external_key: None, customer: "c".into(), rep: None, has_recording: false };
-        let p = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<HashMap<_, _>>();
+        let s = |start| Session {
+            lsid: "x".into(),
+            start,
+            end: None,
+            external_key: None,
+            customer: "c".into(),
+            rep: None,
+            has_recording: false,
+        };
+        let p = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<HashMap<_, _>>()
+        };
         let f = report_filter(&p(&[("start_time", "999000"), ("duration", "0")]), now).unwrap();
         assert!(f(&s(999_500)) && !f(&s(998_000)));
         let f = report_filter(&p(&[("start_time", "999000"), ("duration", "100")]), now).unwrap();

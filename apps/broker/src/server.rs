@@ -44,23 +44,37 @@ pub enum StartError {
     #[error("configuration: {0}")]
     Config(String),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 impl AppState {
     pub fn new(config: Config) -> Result<Self, StartError> {
         let metrics = Arc::new(Metrics::new());
-        let appliance = ApplianceClient::new(&config, metrics.clone()).map_err(StartError::Config)?;
+        let appliance =
+            ApplianceClient::new(&config, metrics.clone()).map_err(StartError::Config)?;
         let verifier = Verifier::new(&config).map_err(StartError::Config)?;
         let limiter = CallerLimiter::new(config.rate_limit);
-        Ok(Self(Arc::new(Shared { config, appliance, verifier, limiter, metrics })))
+        Ok(Self(Arc::new(Shared {
+            config,
+            appliance,
+            verifier,
+            limiter,
+            metrics,
+        })))
     }
 }
 
 /// Records every API request: metrics by route and outcome, one log line.
 async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
     let method = request.method().clone();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
@@ -91,7 +105,10 @@ pub fn router(state: AppState) -> Router {
     }
     let api = api
         .route("/v1/{*rest}", axum::routing::any(handlers::not_found))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::cors::cors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::cors::cors,
+        ))
         .merge(
             Router::new()
                 .route("/healthz", get(handlers::healthz))
@@ -100,7 +117,11 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(state.config.body_limit));
-    let mut app = crate::static_files::mount(api, &state.config.static_files, &state.config.allowed_origins);
+    let mut app = crate::static_files::mount(
+        api,
+        &state.config.static_files,
+        &state.config.allowed_origins,
+    );
     if state.config.static_files.site_dir.is_none() {
         app = app.fallback(handlers::not_found);
     }
@@ -147,11 +168,19 @@ pub async fn start(config: Config) -> Result<RunningBroker, StartError> {
     })
     .await?;
     let task = tokio::spawn(fut);
-    Ok(RunningBroker { addr, state, shutdown: Some(tx), task })
+    Ok(RunningBroker {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task,
+    })
 }
 
 /// Serves in the foreground until `shutdown` resolves (then drains).
-pub async fn serve(config: Config, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+pub async fn serve(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
     let (addr, _state, fut) = bind(config, shutdown).await?;
     tracing::info!(%addr, "bt-broker listening");
     fut.await;
@@ -162,15 +191,28 @@ pub async fn serve(config: Config, shutdown: impl std::future::Future<Output = (
 async fn bind(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(SocketAddr, AppState, impl std::future::Future<Output = ()> + Send + 'static), StartError> {
+) -> Result<
+    (
+        SocketAddr,
+        AppState,
+        impl std::future::Future<Output = ()> + Send + 'static,
+    ),
+    StartError,
+> {
     if config.is_insecure_remote() {
         tracing::warn!(appliance = %config.appliance_url, "BT_ALLOW_INSECURE=1: talking to the appliance over plain http; the client secret and tokens cross the network unencrypted");
     }
     tracing::info!(config = ?config, "starting");
     let listen = config.listen;
     let state = AppState::new(config)?;
-    let listener = listen_on(listen).map_err(|source| StartError::Bind { addr: listen, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: listen, source })?;
+    let listener = listen_on(listen).map_err(|source| StartError::Bind {
+        addr: listen,
+        source,
+    })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: listen,
+        source,
+    })?;
     let app = router(state.clone());
     let pruner_state = state.clone();
     let fut = async move {
@@ -181,7 +223,10 @@ async fn bind(
                 pruner_state.limiter.prune();
             }
         });
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             tracing::error!(error = %e, "server error");
         }
         pruner.abort();
@@ -193,7 +238,11 @@ async fn bind(
 /// the default 1024 overflows under bursts of new connections, and every
 /// dropped SYN costs its client a one-second retransmit.
 pub fn listen_on(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
     socket.set_reuseaddr(true)?;
     socket.set_nodelay(true)?;
     socket.bind(addr)?;
@@ -239,14 +288,23 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
     let threads = match std::env::var(KEY) {
         Ok(v) if !v.trim().is_empty() => match v.trim().parse::<usize>() {
             Ok(n) if (1..=256).contains(&n) => n,
-            _ => return Err(format!("{KEY}: '{v}' is not a number of threads from 1 to 256")),
+            _ => {
+                return Err(format!(
+                    "{KEY}: '{v}' is not a number of threads from 1 to 256"
+                ))
+            }
         },
         _ => DEFAULT_WORKER_THREADS,
     };
     let built = if threads == 1 {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
     } else {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
     };
     built.map_err(|e| format!("cannot start the async runtime: {e}"))
 }

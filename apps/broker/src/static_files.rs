@@ -25,14 +25,21 @@ pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     stem.split(['-', '.', '_']).skip(1).any(|part| {
-        part.len() >= 8 && part.bytes().all(|b| b.is_ascii_hexdigit()) && part.bytes().any(|b| b.is_ascii_digit())
+        part.len() >= 8
+            && part.bytes().all(|b| b.is_ascii_hexdigit())
+            && part.bytes().any(|b| b.is_ascii_digit())
     })
 }
 
-async fn static_headers(State(csp): State<Arc<HeaderValue>>, request: Request, next: Next) -> Response {
+async fn static_headers(
+    State(csp): State<Arc<HeaderValue>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    if !response.status().is_success() && response.status() != axum::http::StatusCode::NOT_MODIFIED {
+    if !response.status().is_success() && response.status() != axum::http::StatusCode::NOT_MODIFIED
+    {
         return response;
     }
     let is_html = response
@@ -40,10 +47,17 @@ async fn static_headers(State(csp): State<Arc<HeaderValue>>, request: Request, n
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
-    let cache = if !is_html && is_hashed(&path) { IMMUTABLE } else { REVALIDATE };
+    let cache = if !is_html && is_hashed(&path) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if is_html {
         h.insert(header::CONTENT_SECURITY_POLICY, (*csp).clone());
     }
@@ -61,18 +75,36 @@ pub fn csp(allowed: &[crate::config::OriginPattern]) -> HeaderValue {
 }
 
 /// Adds the static routes to `router` (none when no directory is set).
-pub fn mount<S: Clone + Send + Sync + 'static>(router: Router<S>, cfg: &StaticConfig, allowed: &[crate::config::OriginPattern]) -> Router<S> {
+pub fn mount<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    cfg: &StaticConfig,
+    allowed: &[crate::config::OriginPattern],
+) -> Router<S> {
     let csp = Arc::new(csp(allowed));
     let layer = middleware::from_fn_with_state(csp, static_headers);
     let mut router = router;
     if let Some(packages) = &cfg.packages_dir {
-        router = router.nest_service("/packages", Router::new().fallback_service(ServeDir::new(packages)).layer(layer.clone()));
+        router = router.nest_service(
+            "/packages",
+            Router::new()
+                .fallback_service(ServeDir::new(packages))
+                .layer(layer.clone()),
+        );
     }
     if let Some(dist) = &cfg.dist_dir {
-        router = router.nest_service("/apps", Router::new().fallback_service(ServeDir::new(dist).append_index_html_on_directories(true)).layer(layer.clone()));
+        router = router.nest_service(
+            "/apps",
+            Router::new()
+                .fallback_service(ServeDir::new(dist).append_index_html_on_directories(true))
+                .layer(layer.clone()),
+        );
     }
     if let Some(site) = &cfg.site_dir {
-        router = router.fallback_service(Router::new().fallback_service(ServeDir::new(site).append_index_html_on_directories(true)).layer(layer));
+        router = router.fallback_service(
+            Router::new()
+                .fallback_service(ServeDir::new(site).append_index_html_on_directories(true))
+                .layer(layer),
+        );
     }
     router
 }
@@ -83,17 +115,27 @@ mod tests {
 
     #[test]
     fn hashed_names() {
-        assert!(is_hashed("/apps/zendesk-sidebar/zendesk-sidebar-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed(
+            "/apps/zendesk-sidebar/zendesk-sidebar-1a2b3c4d5e6f7a8b_bg.wasm"
+        ));
         assert!(is_hashed("index-9f8e7d6c.js"));
         assert!(!is_hashed("/apps/zendesk-sidebar/index.html"));
         assert!(!is_hashed("zendesk-sidebar_bg.wasm"));
-        assert!(!is_hashed("deadbeefcafe.js"), "the first part is the name, not a hash");
+        assert!(
+            !is_hashed("deadbeefcafe.js"),
+            "the first part is the name, not a hash"
+        );
         assert!(!is_hashed("help-center-facebook.css"));
     }
 
     #[test]
     fn csp_lists_the_allowed_hosts() {
-        let allowed = crate::config::parse_origins("https://*.zendesk.com, https://acme.my.salesforce.com").unwrap();
-        assert_eq!(csp(&allowed), "frame-ancestors 'self' https://*.zendesk.com https://acme.my.salesforce.com");
+        let allowed =
+            crate::config::parse_origins("https://*.zendesk.com, https://acme.my.salesforce.com")
+                .unwrap();
+        assert_eq!(
+            csp(&allowed),
+            "frame-ancestors 'self' https://*.zendesk.com https://acme.my.salesforce.com"
+        );
     }
 }

@@ -47,9 +47,18 @@ async fn no_secret_reaches_the_logs() {
     let mut bearers = vec![alice.clone()];
 
     // Success, auth failures, appliance errors, a refetch after revocation.
-    assert_eq!(h.post_key(&alice, json!({"external_key": "4711"})).await.0, 200);
-    assert_eq!(h.post_key(&token("bob@example.com"), json!({})).await.0, 409);
-    let bad = sign(&claims("alice@example.com"), "wrong-secret-0123456789abcdef");
+    assert_eq!(
+        h.post_key(&alice, json!({"external_key": "4711"})).await.0,
+        200
+    );
+    assert_eq!(
+        h.post_key(&token("bob@example.com"), json!({})).await.0,
+        409
+    );
+    let bad = sign(
+        &claims("alice@example.com"),
+        "wrong-secret-0123456789abcdef",
+    );
     bearers.push(bad.clone());
     assert_eq!(h.post_key(&bad, json!({})).await.0, 401);
     h.sb().revoke_all_tokens();
@@ -65,7 +74,13 @@ async fn no_secret_reaches_the_logs() {
     let wrong_secret = "wrong-client-secret-9f8e7d6c5b4a";
     c.client_secret = bt_broker::Secret::new(wrong_secret);
     let b2 = bt_broker::start(c).await.unwrap();
-    let r = client().post(format!("{}/v1/session-keys", b2.url())).bearer_auth(&alice).json(&json!({})).send().await.unwrap();
+    let r = client()
+        .post(format!("{}/v1/session-keys", b2.url()))
+        .bearer_auth(&alice)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 502);
 
     let appliance_tokens = h.sb().token_history();
@@ -74,14 +89,28 @@ async fn no_secret_reaches_the_logs() {
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     // The capture works: it saw the events we expect.
-    for expected in ["fetched an appliance access token", "the appliance refused the access token", "appliance token request failed", "\"status\":401", "[redacted]"] {
-        assert!(logs.contains(expected), "expected {expected:?} in the captured logs");
+    for expected in [
+        "fetched an appliance access token",
+        "the appliance refused the access token",
+        "appliance token request failed",
+        "\"status\":401",
+        "[redacted]",
+    ] {
+        assert!(
+            logs.contains(expected),
+            "expected {expected:?} in the captured logs"
+        );
     }
     assert_eq!(appliance_tokens.len(), 2);
-    let basic = |id: &str, secret: &str| base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+    let basic = |id: &str, secret: &str| {
+        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
+    };
     let mut secrets: Vec<(String, String)> = vec![
         ("client secret".into(), h.sandbox.client_secret().into()),
-        ("Basic credentials".into(), basic(h.sandbox.client_id(), h.sandbox.client_secret())),
+        (
+            "Basic credentials".into(),
+            basic(h.sandbox.client_id(), h.sandbox.client_secret()),
+        ),
         ("wrong client secret".into(), wrong_secret.into()),
         ("host secret".into(), HOST_SECRET.into()),
         ("other host secret".into(), OTHER_SECRET.into()),
@@ -89,7 +118,10 @@ async fn no_secret_reaches_the_logs() {
     for b in &bearers {
         secrets.push(("bearer token".into(), b.clone()));
         // Nor its signature alone.
-        secrets.push(("bearer signature".into(), b.rsplit('.').next().unwrap().to_owned()));
+        secrets.push((
+            "bearer signature".into(),
+            b.rsplit('.').next().unwrap().to_owned(),
+        ));
     }
     for t in appliance_tokens {
         secrets.push(("appliance access token".into(), t));

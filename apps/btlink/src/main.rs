@@ -8,15 +8,19 @@ use bt_core::client_script::{Action, ClientScript, Console, JumpInput, JumpMetho
 use bt_core::start_session::{Customer, Route, StartSession};
 use bt_core::templates::Template;
 use bt_core::values::{
-    parse_id, ApplianceHost, CustomerCompany, CustomerCompanyCode, CustomerDetails, CustomerName, ExternalKey,
-    IssueCode, Locale, SessionKeyText, Target,
+    parse_id, ApplianceHost, CustomerCompany, CustomerCompanyCode, CustomerDetails, CustomerName,
+    ExternalKey, IssueCode, Locale, SessionKeyText, Target,
 };
 use bt_core::{Field, InputError};
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "btlink", version, about = "Prints a BeyondTrust Remote Support link (client_script, start_session or a host template).")]
+#[command(
+    name = "btlink",
+    version,
+    about = "Prints a BeyondTrust Remote Support link (client_script, start_session or a host template)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -142,19 +146,32 @@ struct ChatArgs {
 }
 
 /// Parses an optional flag value with a core parser.
-fn opt<T>(value: &Option<String>, parse: impl Fn(&str) -> Result<T, InputError>) -> Result<Option<T>, InputError> {
+fn opt<T>(
+    value: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, InputError>,
+) -> Result<Option<T>, InputError> {
     value.as_deref().map(parse).transpose()
 }
 
 fn script_path(common: &Common) -> ScriptPath {
-    if common.legacy_path { ScriptPath::ClientScriptNs } else { ScriptPath::ClientScript }
+    if common.legacy_path {
+        ScriptPath::ClientScriptNs
+    } else {
+        ScriptPath::ClientScript
+    }
 }
 
 fn run(cli: Cli) -> Result<String, Vec<InputError>> {
     match cli.command {
-        Command::SessionKey { common, external_key, portal, web } => {
+        Command::SessionKey {
+            common,
+            external_key,
+            portal,
+            web,
+        } => {
             let host = ApplianceHost::parse(&common.host).map_err(|e| vec![e])?;
-            let portal = opt(&portal, |p| Target::parse_as(p, Field::PortalHostname)).map_err(|e| vec![e])?;
+            let portal = opt(&portal, |p| Target::parse_as(p, Field::PortalHostname))
+                .map_err(|e| vec![e])?;
             let mut link = ClientScript::new(host, Action::GenerateSessionKey { portal })
                 .path(script_path(&common))
                 .console(if web { Console::Web } else { Console::Desktop });
@@ -165,9 +182,18 @@ fn run(cli: Cli) -> Result<String, Vec<InputError>> {
         }
         Command::Jump(a) => jump(a),
         Command::Chat(a) => chat(a),
-        Command::Template { name, host, instance } => {
+        Command::Template {
+            name,
+            host,
+            instance,
+        } => {
             let template = Template::parse(&name).ok_or_else(|| {
-                vec![InputError::new(Field::Template, bt_core::Problem::NotOneOf { allowed: TEMPLATE_NAMES })]
+                vec![InputError::new(
+                    Field::Template,
+                    bt_core::Problem::NotOneOf {
+                        allowed: TEMPLATE_NAMES,
+                    },
+                )]
             })?;
             let host = ApplianceHost::parse(&host).map_err(|e| vec![e])?;
             template.render(&host, instance).map_err(|e| vec![e])
@@ -187,20 +213,39 @@ const TEMPLATE_NAMES: &[&str] = &[
 
 fn jump(a: JumpArgs) -> Result<String, Vec<InputError>> {
     let mut errors = Vec::new();
-    let host = ApplianceHost::parse(&a.common.host).map_err(|e| errors.push(e)).ok();
-    let method = JumpMethod::parse(&a.method).map_err(|e| errors.push(e)).ok();
+    let host = ApplianceHost::parse(&a.common.host)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let method = JumpMethod::parse(&a.method)
+        .map_err(|e| errors.push(e))
+        .ok();
     // `--console` alone asks for an RDP console session; with `web`/`desktop`
     // it picks the rep console, as the contract's `--console web` does.
-    let (mut console, mut rdp_console) = (if a.web { Console::Web } else { Console::Desktop }, false);
+    let (mut console, mut rdp_console) = (
+        if a.web {
+            Console::Web
+        } else {
+            Console::Desktop
+        },
+        false,
+    );
     match a.console.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("no") => {}
         Some("yes") => rdp_console = true,
         Some(kind) => match Console::parse(kind) {
             Ok(c) => console = c,
-            Err(_) => errors.push(InputError::new(Field::Console, bt_core::Problem::NotOneOf { allowed: &["yes", "no", "desktop", "web"] })),
+            Err(_) => errors.push(InputError::new(
+                Field::Console,
+                bt_core::Problem::NotOneOf {
+                    allowed: &["yes", "no", "desktop", "web"],
+                },
+            )),
         },
     }
-    let key = opt(&a.external_key, ExternalKey::parse).map_err(|e| errors.push(e)).ok().flatten();
+    let key = opt(&a.external_key, ExternalKey::parse)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let input = JumpInput {
         search: a.search.unwrap_or_default(),
         target: a.target.unwrap_or_default(),
@@ -219,7 +264,9 @@ fn jump(a: JumpArgs) -> Result<String, Vec<InputError>> {
     };
     match (host, action) {
         (Some(host), Some(action)) if errors.is_empty() => {
-            let mut link = ClientScript::new(host, action).console(console).path(script_path(&a.common));
+            let mut link = ClientScript::new(host, action)
+                .console(console)
+                .path(script_path(&a.common));
             if let Some(key) = key {
                 link = link.external_key(&key);
             }
@@ -239,7 +286,9 @@ fn chat(a: ChatArgs) -> Result<String, Vec<InputError>> {
     } else if let Some(id) = &a.rep_id {
         Route::RepId(parse_id(id, Field::RepId).map_err(one)?)
     } else {
-        Route::SessionKey(SessionKeyText::parse(a.session_key.as_deref().unwrap_or_default()).map_err(one)?)
+        Route::SessionKey(
+            SessionKeyText::parse(a.session_key.as_deref().unwrap_or_default()).map_err(one)?,
+        )
     };
     let mut s = StartSession::new(host, route);
     s.click_to_chat = !a.no_click_to_chat;

@@ -18,18 +18,31 @@ fn button_params() -> (String, Option<String>) {
     let params = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok());
-    let get = |k: &str| params.as_ref().and_then(|p| p.get(k)).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let get = |k: &str| {
+        params
+            .as_ref()
+            .and_then(|p| p.get(k))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
     (get("asset").unwrap_or_default(), get("ticket"))
 }
 
 /// The admin's settings: `config.json` beside the page.
 async fn settings_json() -> Option<String> {
     let window = web_sys::window()?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("config.json")).await.ok()?.dyn_into().ok()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("config.json"))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
     if !response.ok() {
         return None;
     }
-    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
 }
 
 fn main() {
@@ -45,8 +58,11 @@ fn main() {
             config.set("record", &record);
         }
         let host: Rc<dyn Host> = Rc::new(StandaloneHost::from_config(config));
-        leptos::mount::mount_to(bt_widgets::app_root(), move || view! { <WidgetRoot host=host><JumpTo target=asset/></WidgetRoot> })
-            .forget();
+        leptos::mount::mount_to(
+            bt_widgets::app_root(),
+            move || view! { <WidgetRoot host=host><JumpTo target=asset/></WidgetRoot> },
+        )
+        .forget();
         mark_ready();
     });
 }

@@ -14,9 +14,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 fn main() {
-    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
     let mut config = PageConfig::default();
-    if let Some(json) = document.get_element_by_id("bt-config").and_then(|el| el.text_content()) {
+    if let Some(json) = document
+        .get_element_by_id("bt-config")
+        .and_then(|el| el.text_content())
+    {
         config.merge_json(&json);
     }
     let host: Rc<dyn Host> = Rc::new(StandaloneHost::from_config(config));
@@ -24,6 +29,10 @@ fn main() {
         Some(el) => el.unchecked_into(),
         None => bt_widgets::app_root(),
     };
-    leptos::mount::mount_to(root, move || view! { <WidgetRoot host=host><ClickToChat/></WidgetRoot> }).forget();
+    leptos::mount::mount_to(
+        root,
+        move || view! { <WidgetRoot host=host><ClickToChat/></WidgetRoot> },
+    )
+    .forget();
     mark_ready();
 }

@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use bt_core::settings::Settings;
 use bt_core::InputError;
-use bt_widgets::host::{Agent, ColorScheme, FetchTransport, PageConfig, Transport, TransportError};
 use bt_widgets::host::web::{js_prop as prop, js_string as prop_string};
+use bt_widgets::host::{Agent, ColorScheme, FetchTransport, PageConfig, Transport, TransportError};
 use bt_widgets::Host;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -25,12 +25,13 @@ const TOKEN_FRESH_MS: f64 = 4.0 * 60.0 * 1000.0;
 /// How long to wait for the LWC to answer a `token-request`.
 const TOKEN_WAIT_MS: i32 = 5000;
 
-
 /// The parent origin from `?parent=`: an https origin (http only on
 /// loopback), exactly as `URL.origin` would print it.
 pub fn parent_origin() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    let raw = web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("parent")?;
+    let raw = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("parent")?;
     let url = web_sys::Url::new(&raw).ok()?;
     let origin = url.origin();
     let loopback = matches!(url.hostname().as_str(), "localhost" | "127.0.0.1" | "[::1]");
@@ -52,32 +53,42 @@ pub struct Bridge {
 impl Bridge {
     /// Listens for the parent's messages; `on_context` gets the first
     /// `context` message (later ones are ignored: one record per frame).
-    pub fn connect(origin: String, on_context: impl FnOnce(Rc<Bridge>, JsValue) + 'static) -> Rc<Bridge> {
-        let bridge = Rc::new(Bridge { origin, pending_token: RefCell::new(None), _listener: RefCell::new(None) });
+    pub fn connect(
+        origin: String,
+        on_context: impl FnOnce(Rc<Bridge>, JsValue) + 'static,
+    ) -> Rc<Bridge> {
+        let bridge = Rc::new(Bridge {
+            origin,
+            pending_token: RefCell::new(None),
+            _listener: RefCell::new(None),
+        });
         let weak = Rc::downgrade(&bridge);
         let mut on_context = Some(on_context);
-        let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let Some(bridge) = weak.upgrade() else { return };
-            if !bridge.accepts(&event) {
-                return;
-            }
-            let data = event.data();
-            match prop_string(&data, "type").as_deref() {
-                Some("context") => {
-                    if let Some(f) = on_context.take() {
-                        f(bridge.clone(), data);
-                    }
+        let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let Some(bridge) = weak.upgrade() else { return };
+                if !bridge.accepts(&event) {
+                    return;
                 }
-                Some("token") => {
-                    if let Some(resolve) = bridge.pending_token.borrow_mut().take() {
-                        let _ = resolve.call1(&JsValue::NULL, &prop(&data, "token"));
+                let data = event.data();
+                match prop_string(&data, "type").as_deref() {
+                    Some("context") => {
+                        if let Some(f) = on_context.take() {
+                            f(bridge.clone(), data);
+                        }
                     }
+                    Some("token") => {
+                        if let Some(resolve) = bridge.pending_token.borrow_mut().take() {
+                            let _ = resolve.call1(&JsValue::NULL, &prop(&data, "token"));
+                        }
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-        });
+            },
+        );
         if let Some(window) = web_sys::window() {
-            let _ = window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+            let _ = window
+                .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
         }
         *bridge._listener.borrow_mut() = Some(listener);
         bridge.post("ready", &[]);
@@ -86,11 +97,16 @@ impl Bridge {
 
     /// Only our parent window, from the origin we were given, speaking our protocol.
     fn accepts(&self, event: &web_sys::MessageEvent) -> bool {
-        let from_parent = match (web_sys::window().and_then(|w| w.parent().ok().flatten()), event.source()) {
+        let from_parent = match (
+            web_sys::window().and_then(|w| w.parent().ok().flatten()),
+            event.source(),
+        ) {
             (Some(parent), Some(source)) => JsValue::from(parent) == JsValue::from(source),
             _ => false,
         };
-        from_parent && event.origin() == self.origin && prop_string(&event.data(), "protocol").as_deref() == Some(PROTOCOL)
+        from_parent
+            && event.origin() == self.origin
+            && prop_string(&event.data(), "protocol").as_deref() == Some(PROTOCOL)
     }
 
     /// Posts `{protocol, type, ...fields}` to the parent origin only.
@@ -112,11 +128,16 @@ impl Bridge {
         let promise = Promise::new(&mut move |resolve, _reject| {
             *this.pending_token.borrow_mut() = Some(resolve.clone());
             if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, TOKEN_WAIT_MS);
+                let _ = w
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, TOKEN_WAIT_MS);
             }
         });
         self.post("token-request", &[]);
-        let token = JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).filter(|t| !t.is_empty());
+        let token = JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .filter(|t| !t.is_empty());
         token.ok_or_else(|| TransportError("Salesforce did not renew the BeyondTrust token".into()))
     }
 }
@@ -143,18 +164,27 @@ impl SalesforceHost {
     pub fn from_context(bridge: Rc<Bridge>, context: &JsValue) -> Self {
         let user = prop(context, "user");
         let mut config = PageConfig::default();
-        if let Some(json) = js_sys::JSON::stringify(&prop(context, "settings")).ok().and_then(|s| s.as_string()) {
+        if let Some(json) = js_sys::JSON::stringify(&prop(context, "settings"))
+            .ok()
+            .and_then(|s| s.as_string())
+        {
             config.merge_json(&json);
         }
         Self {
             bridge,
             record_id: prop_string(context, "recordId"),
-            agent: prop_string(&user, "name").map(|name| Agent { name, email: prop_string(&user, "email") }),
+            agent: prop_string(&user, "name").map(|name| Agent {
+                name,
+                email: prop_string(&user, "email"),
+            }),
             locale: prop_string(context, "locale").unwrap_or_else(|| "en-US".into()),
             scheme: ColorScheme::parse(&prop_string(context, "colorScheme").unwrap_or_default()),
             settings: Settings::from_raw(&config.raw_settings()),
             broker_url: prop_string(context, "brokerUrl"),
-            token: Rc::new(RefCell::new(Token { value: prop_string(context, "token").unwrap_or_default(), received_ms: js_sys::Date::now() })),
+            token: Rc::new(RefCell::new(Token {
+                value: prop_string(context, "token").unwrap_or_default(),
+                received_ms: js_sys::Date::now(),
+            })),
         }
     }
 }
@@ -188,13 +218,17 @@ impl Host for SalesforceHost {
             Box::pin(async move {
                 let fresh = {
                     let t = token.borrow();
-                    (!t.value.is_empty() && js_sys::Date::now() - t.received_ms < TOKEN_FRESH_MS).then(|| t.value.clone())
+                    (!t.value.is_empty() && js_sys::Date::now() - t.received_ms < TOKEN_FRESH_MS)
+                        .then(|| t.value.clone())
                 };
                 if let Some(value) = fresh {
                     return Ok(value);
                 }
                 let value = bridge.renew_token().await?;
-                *token.borrow_mut() = Token { value: value.clone(), received_ms: js_sys::Date::now() };
+                *token.borrow_mut() = Token {
+                    value: value.clone(),
+                    received_ms: js_sys::Date::now(),
+                };
                 Ok(value)
             }) as bt_widgets::host::LocalFuture<Result<String, TransportError>>
         });
@@ -202,6 +236,7 @@ impl Host for SalesforceHost {
     }
 
     fn resized(&self, _width: f64, height: f64) {
-        self.bridge.post("resize", &[("height", height.ceil().into())]);
+        self.bridge
+            .post("resize", &[("height", height.ceil().into())]);
     }
 }

@@ -9,7 +9,8 @@ use std::rc::Rc;
 
 use bt_core::client_script::Console;
 use bt_widgets::{
-    mark_ready, CaseId, ConsoleSessionKey, Host, JumpTo, SessionHistory, SessionKeyPanel, WidgetRoot,
+    mark_ready, CaseId, ConsoleSessionKey, Host, JumpTo, SessionHistory, SessionKeyPanel,
+    WidgetRoot,
 };
 use leptos::prelude::*;
 
@@ -42,7 +43,10 @@ fn mount(host: Rc<dyn Host>, which: String) {
 }
 
 fn notice(text: &str) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("bt-app")) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("bt-app"))
+    {
         root.set_text_content(Some(text));
     }
 }
@@ -55,7 +59,10 @@ fn main() {
     let which = view_param();
     // Kept alive by its message listener for the page's lifetime.
     let _bridge = bridge::Bridge::connect(origin, move |bridge, context| {
-        mount(Rc::new(bridge::SalesforceHost::from_context(bridge, &context)), which);
+        mount(
+            Rc::new(bridge::SalesforceHost::from_context(bridge, &context)),
+            which,
+        );
     });
     std::mem::forget(_bridge);
 }

@@ -26,7 +26,10 @@ fn mount(host: Rc<dyn Host>) {
 
 /// Shown when the page is opened outside Zendesk (no ZAF client).
 fn outside_zendesk(why: &str) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("bt-app")) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("bt-app"))
+    {
         root.set_text_content(Some(why));
     }
     mark_ready();
@@ -34,12 +37,16 @@ fn outside_zendesk(why: &str) {
 
 fn main() {
     let Some(client) = zaf::init_client() else {
-        return outside_zendesk("This is a Zendesk app: install it in Zendesk Support to use it in the ticket sidebar.");
+        return outside_zendesk(
+            "This is a Zendesk app: install it in Zendesk Support to use it in the ticket sidebar.",
+        );
     };
     wasm_bindgen_futures::spawn_local(async move {
         match zaf::ZendeskHost::connect(client).await {
             Ok(host) => mount(Rc::new(host)),
-            Err(_) => outside_zendesk("Zendesk did not answer the app. Reload the ticket to try again."),
+            Err(_) => {
+                outside_zendesk("Zendesk did not answer the app. Reload the ticket to try again.")
+            }
         }
     });
 }

@@ -15,11 +15,11 @@ use std::rc::Rc;
 
 use bt_core::settings::Settings;
 use bt_core::InputError;
-use bt_widgets::host::{
-    Agent, BrokerRequest, BrokerResponse, ColorScheme, HostEvent, LocalFuture, Mail, PageConfig, Transport,
-    TransportError,
-};
 use bt_widgets::host::web::{js_prop as prop, js_string as prop_string};
+use bt_widgets::host::{
+    Agent, BrokerRequest, BrokerResponse, ColorScheme, HostEvent, LocalFuture, Mail, PageConfig,
+    Transport, TransportError,
+};
 use bt_widgets::Host;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -49,7 +49,6 @@ extern "C" {
 const AUDIENCE: &str = "bt-broker";
 /// How long a proxy-signed broker token lives (the broker accepts ≤ 15 min).
 const TOKEN_SECONDS: u32 = 300;
-
 
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
@@ -106,19 +105,31 @@ impl ZendeskHost {
         // Settings: the app's parameters, read the same way every host does.
         let settings_obj = prop(&metadata, "settings");
         let mut config = PageConfig::default();
-        if let Some(json) = js_sys::JSON::stringify(&settings_obj).ok().and_then(|s| s.as_string()) {
+        if let Some(json) = js_sys::JSON::stringify(&settings_obj)
+            .ok()
+            .and_then(|s| s.as_string())
+        {
             config.merge_json(&json);
         }
         let settings = Settings::from_raw(&config.raw_settings());
         Ok(Self {
             client: Rc::new(client),
-            ticket_id: if on_ticket { prop_string(&data, "ticket.id") } else { None },
-            agent: prop_string(&user, "name").map(|name| Agent { name, email: prop_string(&user, "email") }),
+            ticket_id: if on_ticket {
+                prop_string(&data, "ticket.id")
+            } else {
+                None
+            },
+            agent: prop_string(&user, "name").map(|name| Agent {
+                name,
+                email: prop_string(&user, "email"),
+            }),
             requester_email: prop_string(&data, "ticket.requester.email"),
             locale: prop_string(&user, "locale").unwrap_or_else(|| "en".into()),
             scheme: ColorScheme::parse(&prop_string(&data, "colorScheme").unwrap_or_default()),
             settings,
-            broker_url: config.get("broker_url").map(|u| u.trim_end_matches('/').to_owned()),
+            broker_url: config
+                .get("broker_url")
+                .map(|u| u.trim_end_matches('/').to_owned()),
             host_id: config.get("broker_host_id").unwrap_or("zendesk").to_owned(),
             listeners: Rc::default(),
             _handlers: RefCell::default(),
@@ -162,7 +173,10 @@ impl Transport for ZafTransport {
             ("claims", claims),
         ]);
         let mut options = vec![
-            ("url", JsValue::from_str(&format!("{}{}", self.base_url, request.path))),
+            (
+                "url",
+                JsValue::from_str(&format!("{}{}", self.base_url, request.path)),
+            ),
             ("type", request.method.as_str().into()),
             ("secure", true.into()),
             ("cors", false.into()),
@@ -220,7 +234,9 @@ impl Host for ZendeskHost {
         let first = self.listeners.borrow().is_empty();
         self.listeners.borrow_mut().push(listener);
         if first {
-            self.listen("colorScheme.changed", |v| Some(HostEvent::ColorScheme(ColorScheme::parse(&v.as_string()?))));
+            self.listen("colorScheme.changed", |v| {
+                Some(HostEvent::ColorScheme(ColorScheme::parse(&v.as_string()?)))
+            });
         }
     }
 
@@ -238,7 +254,12 @@ impl Host for ZendeskHost {
     fn transport(&self) -> Option<Rc<dyn Transport>> {
         let base_url = self.broker_url.clone()?;
         let subject = self.agent.as_ref().and_then(|a| a.email.clone())?;
-        Some(Rc::new(ZafTransport { client: self.client.clone(), base_url, host_id: self.host_id.clone(), subject }))
+        Some(Rc::new(ZafTransport {
+            client: self.client.clone(),
+            base_url,
+            host_id: self.host_id.clone(),
+            subject,
+        }))
     }
 
     fn resized(&self, _width: f64, height: f64) {

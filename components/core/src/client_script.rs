@@ -23,7 +23,12 @@ impl Console {
         match value.trim().to_ascii_lowercase().as_str() {
             "" | "desktop" | "rep" => Ok(Console::Desktop),
             "web" | "web_console" => Ok(Console::Web),
-            _ => Err(InputError::new(Field::Console, Problem::NotOneOf { allowed: &["desktop", "web"] })),
+            _ => Err(InputError::new(
+                Field::Console,
+                Problem::NotOneOf {
+                    allowed: &["desktop", "web"],
+                },
+            )),
         }
     }
 
@@ -90,7 +95,10 @@ impl JumpMethod {
     /// Methods that reach a system through a Jumpoint, so settings must name
     /// at least one. (VNC takes one optionally.)
     pub fn needs_jumpoint(self) -> bool {
-        matches!(self, JumpMethod::Remote | JumpMethod::Rdp | JumpMethod::Shell | JumpMethod::Vpro)
+        matches!(
+            self,
+            JumpMethod::Remote | JumpMethod::Rdp | JumpMethod::Shell | JumpMethod::Vpro
+        )
     }
 }
 
@@ -129,7 +137,12 @@ impl RdpDisplaySize {
     pub fn parse(value: &str) -> Result<Self, InputError> {
         let v = value.trim().to_ascii_lowercase();
         let bad = || {
-            InputError::new(Field::DisplaySize, Problem::Format { expected: "primary_display, all_displays or WIDTHxHEIGHT (e.g. 1280x720)" })
+            InputError::new(
+                Field::DisplaySize,
+                Problem::Format {
+                    expected: "primary_display, all_displays or WIDTHxHEIGHT (e.g. 1280x720)",
+                },
+            )
         };
         match v.as_str() {
             "primary_display" => return Ok(Self::PrimaryDisplay),
@@ -143,7 +156,10 @@ impl RdpDisplaySize {
                 _ => Err(bad()),
             }
         };
-        Ok(Self::Custom { width: dim(w)?, height: dim(h)? })
+        Ok(Self::Custom {
+            width: dim(w)?,
+            height: dim(h)?,
+        })
     }
 
     pub fn to_param(self) -> String {
@@ -219,23 +235,44 @@ impl JumpItemSearch {
         if search.is_none() && filters.is_empty() {
             return Err(InputError::new(Field::SearchString, Problem::Required));
         }
-        Ok(Self { search, method: None, credential_id: None, filters })
+        Ok(Self {
+            search,
+            method: None,
+            credential_id: None,
+            filters,
+        })
     }
 }
 
 /// One client-scripting command and its parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    GenerateSessionKey { portal: Option<Target> },
+    GenerateSessionKey {
+        portal: Option<Target>,
+    },
     /// Legacy pinned-client search (Autotask and Halo guides).
-    StartPinnedClientSession { search: SearchString },
+    StartPinnedClientSession {
+        search: SearchString,
+    },
     StartJumpItemSession(JumpItemSearch),
-    PushAndStartLocal { hostname: Target },
-    PushAndStartRemote { target: Target, jumpoint: Option<JumpointName> },
+    PushAndStartLocal {
+        hostname: Target,
+    },
+    PushAndStartRemote {
+        target: Target,
+        jumpoint: Option<JumpointName>,
+    },
     StartRdpSession(RdpOptions),
     StartShellJumpSession(ShellOptions),
-    StartVproSession { target: Target, jumpoint: JumpointName },
-    StartVncSession { target: Target, jumpoint: Option<JumpointName>, port: Option<Port> },
+    StartVproSession {
+        target: Target,
+        jumpoint: JumpointName,
+    },
+    StartVncSession {
+        target: Target,
+        jumpoint: Option<JumpointName>,
+        port: Option<Port>,
+    },
 }
 
 impl Action {
@@ -264,12 +301,24 @@ impl Action {
         };
         let s = |v: &dyn ToString| v.to_string();
         match self {
-            Action::GenerateSessionKey { portal } => opt(&mut p, "public_portal_hostname", portal.as_ref().map(|t| s(t))),
+            Action::GenerateSessionKey { portal } => opt(
+                &mut p,
+                "public_portal_hostname",
+                portal.as_ref().map(|t| s(t)),
+            ),
             Action::StartPinnedClientSession { search } => p.push(("search_string", s(search))),
             Action::StartJumpItemSession(j) => {
                 opt(&mut p, "search_string", j.search.as_ref().map(|v| s(v)));
-                opt(&mut p, "jump.method", j.method.map(|m| m.as_str().to_owned()));
-                opt(&mut p, "credential_id", j.credential_id.map(|c| c.to_string()));
+                opt(
+                    &mut p,
+                    "jump.method",
+                    j.method.map(|m| m.as_str().to_owned()),
+                );
+                opt(
+                    &mut p,
+                    "credential_id",
+                    j.credential_id.map(|c| c.to_string()),
+                );
                 for (k, v) in j.filters.pairs() {
                     p.push((k, s(v)));
                 }
@@ -283,7 +332,11 @@ impl Action {
                 p.push(("target", s(&o.target)));
                 opt(&mut p, "jumpoint", o.jumpoint.as_ref().map(|j| s(j)));
                 opt(&mut p, "username", o.username.as_ref().map(|u| s(u)));
-                opt(&mut p, "display_size", o.display_size.map(RdpDisplaySize::to_param));
+                opt(
+                    &mut p,
+                    "display_size",
+                    o.display_size.map(RdpDisplaySize::to_param),
+                );
                 opt(&mut p, "quality", o.quality.map(|q| q.as_str().to_owned()));
                 if o.console {
                     p.push(("console", "yes".to_owned()));
@@ -293,15 +346,27 @@ impl Action {
                 p.push(("target", s(&o.target)));
                 opt(&mut p, "jumpoint", o.jumpoint.as_ref().map(|j| s(j)));
                 opt(&mut p, "username", o.username.as_ref().map(|u| s(u)));
-                opt(&mut p, "protocol", o.protocol.map(|v| v.as_str().to_owned()));
+                opt(
+                    &mut p,
+                    "protocol",
+                    o.protocol.map(|v| v.as_str().to_owned()),
+                );
                 opt(&mut p, "port", o.port.map(|v| v.get().to_string()));
-                opt(&mut p, "terminal", o.terminal.map(|v| v.as_str().to_owned()));
+                opt(
+                    &mut p,
+                    "terminal",
+                    o.terminal.map(|v| v.as_str().to_owned()),
+                );
             }
             Action::StartVproSession { target, jumpoint } => {
                 p.push(("target", s(target)));
                 p.push(("jumpoint", s(jumpoint)));
             }
-            Action::StartVncSession { target, jumpoint, port } => {
+            Action::StartVncSession {
+                target,
+                jumpoint,
+                port,
+            } => {
                 p.push(("target", s(target)));
                 opt(&mut p, "jumpoint", jumpoint.as_ref().map(|j| s(j)));
                 opt(&mut p, "port", port.map(|v| v.get().to_string()));
@@ -331,17 +396,30 @@ impl JumpInput {
     /// Validates every field `method` uses and reports all problems at once.
     pub fn to_action(&self, method: JumpMethod) -> Result<Action, Vec<InputError>> {
         let mut errors = Vec::new();
-        fn given<T>(raw: &str, parse: impl Fn(&str) -> Result<T, InputError>) -> Result<Option<T>, InputError> {
-            if raw.trim().is_empty() { Ok(None) } else { parse(raw).map(Some) }
+        fn given<T>(
+            raw: &str,
+            parse: impl Fn(&str) -> Result<T, InputError>,
+        ) -> Result<Option<T>, InputError> {
+            if raw.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse(raw).map(Some)
+            }
         }
         let action = match method {
-            JumpMethod::Pinned => keep_error(&mut errors, SearchString::parse(&self.search)).map(|search| Action::StartPinnedClientSession { search }),
-            JumpMethod::Local => keep_error(&mut errors, Target::parse_as(&self.target, Field::Hostname)).map(|hostname| Action::PushAndStartLocal { hostname }),
+            JumpMethod::Pinned => keep_error(&mut errors, SearchString::parse(&self.search))
+                .map(|search| Action::StartPinnedClientSession { search }),
+            JumpMethod::Local => {
+                keep_error(&mut errors, Target::parse_as(&self.target, Field::Hostname))
+                    .map(|hostname| Action::PushAndStartLocal { hostname })
+            }
             JumpMethod::Remote => {
                 let target = keep_error(&mut errors, Target::parse(&self.target));
                 let jumpoint = keep_error(&mut errors, given(&self.jumpoint, JumpointName::parse));
                 match (target, jumpoint) {
-                    (Some(target), Some(jumpoint)) => Some(Action::PushAndStartRemote { target, jumpoint }),
+                    (Some(target), Some(jumpoint)) => {
+                        Some(Action::PushAndStartRemote { target, jumpoint })
+                    }
                     _ => None,
                 }
             }
@@ -349,12 +427,26 @@ impl JumpInput {
                 let target = keep_error(&mut errors, Target::parse(&self.target));
                 let jumpoint = keep_error(&mut errors, given(&self.jumpoint, JumpointName::parse));
                 let username = keep_error(&mut errors, given(&self.username, Username::parse));
-                let display_size = keep_error(&mut errors, given(&self.display_size, RdpDisplaySize::parse));
+                let display_size = keep_error(
+                    &mut errors,
+                    given(&self.display_size, RdpDisplaySize::parse),
+                );
                 let quality = keep_error(&mut errors, given(&self.quality, RdpQuality::parse));
                 match (target, jumpoint, username, display_size, quality) {
-                    (Some(target), Some(jumpoint), Some(username), Some(display_size), Some(quality)) => {
-                        Some(Action::StartRdpSession(RdpOptions { target, jumpoint, username, display_size, quality, console: self.console }))
-                    }
+                    (
+                        Some(target),
+                        Some(jumpoint),
+                        Some(username),
+                        Some(display_size),
+                        Some(quality),
+                    ) => Some(Action::StartRdpSession(RdpOptions {
+                        target,
+                        jumpoint,
+                        username,
+                        display_size,
+                        quality,
+                        console: self.console,
+                    })),
                     _ => None,
                 }
             }
@@ -366,9 +458,21 @@ impl JumpInput {
                 let port = keep_error(&mut errors, given(&self.port, Port::parse));
                 let terminal = keep_error(&mut errors, given(&self.terminal, Terminal::parse));
                 match (target, jumpoint, username, protocol, port, terminal) {
-                    (Some(target), Some(jumpoint), Some(username), Some(protocol), Some(port), Some(terminal)) => {
-                        Some(Action::StartShellJumpSession(ShellOptions { target, jumpoint, username, protocol, port, terminal }))
-                    }
+                    (
+                        Some(target),
+                        Some(jumpoint),
+                        Some(username),
+                        Some(protocol),
+                        Some(port),
+                        Some(terminal),
+                    ) => Some(Action::StartShellJumpSession(ShellOptions {
+                        target,
+                        jumpoint,
+                        username,
+                        protocol,
+                        port,
+                        terminal,
+                    })),
                     _ => None,
                 }
             }
@@ -376,7 +480,9 @@ impl JumpInput {
                 let target = keep_error(&mut errors, Target::parse(&self.target));
                 let jumpoint = keep_error(&mut errors, JumpointName::parse(&self.jumpoint));
                 match (target, jumpoint) {
-                    (Some(target), Some(jumpoint)) => Some(Action::StartVproSession { target, jumpoint }),
+                    (Some(target), Some(jumpoint)) => {
+                        Some(Action::StartVproSession { target, jumpoint })
+                    }
                     _ => None,
                 }
             }
@@ -385,7 +491,11 @@ impl JumpInput {
                 let jumpoint = keep_error(&mut errors, given(&self.jumpoint, JumpointName::parse));
                 let port = keep_error(&mut errors, given(&self.port, Port::parse));
                 match (target, jumpoint, port) {
-                    (Some(target), Some(jumpoint), Some(port)) => Some(Action::StartVncSession { target, jumpoint, port }),
+                    (Some(target), Some(jumpoint), Some(port)) => Some(Action::StartVncSession {
+                        target,
+                        jumpoint,
+                        port,
+                    }),
                     _ => None,
                 }
             }
@@ -415,7 +525,13 @@ pub struct ClientScript {
 impl ClientScript {
     /// A desktop-console link on `/api/client_script` with no custom fields.
     pub fn new(host: ApplianceHost, action: Action) -> Self {
-        Self { host, console: Console::Desktop, path: ScriptPath::ClientScript, action, custom: CustomFields::new() }
+        Self {
+            host,
+            console: Console::Desktop,
+            path: ScriptPath::ClientScript,
+            action,
+            custom: CustomFields::new(),
+        }
     }
 
     pub fn console(mut self, console: Console) -> Self {
@@ -433,7 +549,11 @@ impl ClientScript {
     /// field set. Use [`ClientScript::custom`] to add more.
     pub fn external_key(mut self, key: &ExternalKey) -> Self {
         let mut custom = CustomFields::with_external_key(key);
-        for (n, v) in self.custom.iter().filter(|(n, _)| *n != CustomFields::EXTERNAL_KEY) {
+        for (n, v) in self
+            .custom
+            .iter()
+            .filter(|(n, _)| *n != CustomFields::EXTERNAL_KEY)
+        {
             // Re-adding fields that already fit together cannot exceed the total
             // unless the new key is longer; keep the key and drop what no longer fits.
             let _ = custom.set(n, v);
@@ -455,8 +575,17 @@ impl ClientScript {
             ("operation".to_owned(), operation.to_owned()),
             ("action".to_owned(), self.action.name().to_owned()),
         ];
-        p.extend(self.action.params().into_iter().map(|(k, v)| (k.to_owned(), v)));
-        p.extend(self.custom.iter().map(|(k, v)| (format!("session.custom.{k}"), v.to_owned())));
+        p.extend(
+            self.action
+                .params()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v)),
+        );
+        p.extend(
+            self.custom
+                .iter()
+                .map(|(k, v)| (format!("session.custom.{k}"), v.to_owned())),
+        );
         p
     }
 
@@ -466,7 +595,12 @@ impl ClientScript {
         for (k, v) in self.params() {
             q.push(&k, &v);
         }
-        format!("{}{}{}", self.host.base_url(), self.path.as_str(), q.as_str())
+        format!(
+            "{}{}{}",
+            self.host.base_url(),
+            self.path.as_str(),
+            q.as_str()
+        )
     }
 }
 
@@ -481,7 +615,11 @@ mod tests {
 
     /// Decoded query parameters of a URL, for order-insensitive comparison.
     fn decoded(link: &str) -> BTreeMap<String, String> {
-        url::Url::parse(link).unwrap().query_pairs().into_owned().collect()
+        url::Url::parse(link)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
     }
 
     fn expect(link: &str, official: &str) {
@@ -490,18 +628,29 @@ mod tests {
 
     #[test]
     fn official_examples() {
-        let remote = ClientScript::new(host(), Action::PushAndStartRemote {
-            target: Target::parse("ABCDEF02").unwrap(),
-            jumpoint: Some(JumpointName::parse("Network01").unwrap()),
-        });
+        let remote = ClientScript::new(
+            host(),
+            Action::PushAndStartRemote {
+                target: Target::parse("ABCDEF02").unwrap(),
+                jumpoint: Some(JumpointName::parse("Network01").unwrap()),
+            },
+        );
         expect(&remote.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=push_and_start_remote&target=abcdef02&jumpoint=Network01");
-        let vpro = ClientScript::new(host(), Action::StartVproSession {
-            target: Target::parse("ABCDEF02").unwrap(),
-            jumpoint: JumpointName::parse("Network01").unwrap(),
-        });
+        let vpro = ClientScript::new(
+            host(),
+            Action::StartVproSession {
+                target: Target::parse("ABCDEF02").unwrap(),
+                jumpoint: JumpointName::parse("Network01").unwrap(),
+            },
+        );
         expect(&vpro.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=start_vpro_session&target=abcdef02&jumpoint=Network01");
-        let local = ClientScript::new(host(), Action::PushAndStartLocal { hostname: Target::parse("ABCDEF02").unwrap() })
-            .external_key(&ExternalKey::parse("BMC0000001275").unwrap());
+        let local = ClientScript::new(
+            host(),
+            Action::PushAndStartLocal {
+                hostname: Target::parse("ABCDEF02").unwrap(),
+            },
+        )
+        .external_key(&ExternalKey::parse("BMC0000001275").unwrap());
         expect(&local.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=push_and_start_local&hostname=abcdef02&session.custom.external_key=BMC0000001275");
     }
 
@@ -516,25 +665,46 @@ mod tests {
 
     #[test]
     fn spaces_are_percent_20() {
-        let link = ClientScript::new(host(), Action::StartPinnedClientSession { search: SearchString::parse("Front Desk PC").unwrap() }).to_url();
+        let link = ClientScript::new(
+            host(),
+            Action::StartPinnedClientSession {
+                search: SearchString::parse("Front Desk PC").unwrap(),
+            },
+        )
+        .to_url();
         assert!(link.ends_with("search_string=Front%20Desk%20PC"), "{link}");
     }
 
     #[test]
     fn jump_input_reports_every_bad_field() {
-        let input = JumpInput { target: "https://pc1".into(), port: "70000".into(), protocol: "rlogin".into(), ..Default::default() };
+        let input = JumpInput {
+            target: "https://pc1".into(),
+            port: "70000".into(),
+            protocol: "rlogin".into(),
+            ..Default::default()
+        };
         let errors = input.to_action(JumpMethod::Shell).unwrap_err();
         let fields: Vec<Field> = errors.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec![Field::Target, Field::Protocol, Field::Port]);
-        let errors = JumpInput::default().to_action(JumpMethod::Vpro).unwrap_err();
-        assert_eq!(errors.iter().map(|e| &e.field).collect::<Vec<_>>(), [&Field::Target, &Field::Jumpoint]);
+        let errors = JumpInput::default()
+            .to_action(JumpMethod::Vpro)
+            .unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| &e.field).collect::<Vec<_>>(),
+            [&Field::Target, &Field::Jumpoint]
+        );
     }
 
     #[test]
     fn rdp_options_become_parameters() {
         let input = JumpInput {
-            target: "pc1.corp.local".into(), jumpoint: "Office".into(), username: r"CORP\jane".into(),
-            display_size: "1280x720".into(), quality: "performance_quality".into(), console: true, ..Default::default()
+            target: "pc1.corp.local".into(),
+            jumpoint: "Office".into(),
+            username: r"CORP\jane".into(),
+            display_size: "1280x720".into(),
+            quality: "performance_quality".into(),
+            console: true,
+            ..Default::default()
         };
         let link = ClientScript::new(host(), input.to_action(JumpMethod::Rdp).unwrap()).to_url();
         let p = decoded(&link);
@@ -544,16 +714,42 @@ mod tests {
         assert_eq!(p["quality"], "performance_quality");
         assert_eq!(p["console"], "yes");
         assert!(RdpDisplaySize::parse("0x720").is_err());
-        assert!(RdpDisplaySize::parse("big").unwrap_err().to_string().contains("WIDTHxHEIGHT"));
+        assert!(RdpDisplaySize::parse("big")
+            .unwrap_err()
+            .to_string()
+            .contains("WIDTHxHEIGHT"));
     }
 
     #[test]
     fn jump_item_session_needs_a_search_or_filter() {
-        assert_eq!(JumpItemSearch::new(None, ClientFilters::default()).unwrap_err().field, Field::SearchString);
-        let mut j = JumpItemSearch::new(None, ClientFilters { tag: Some(SearchString::parse("kiosk").unwrap()), ..Default::default() }).unwrap();
+        assert_eq!(
+            JumpItemSearch::new(None, ClientFilters::default())
+                .unwrap_err()
+                .field,
+            Field::SearchString
+        );
+        let mut j = JumpItemSearch::new(
+            None,
+            ClientFilters {
+                tag: Some(SearchString::parse("kiosk").unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         j.method = Some(JumpItemMethod::ShellJump);
-        let p = decoded(&ClientScript::new(host(), Action::StartJumpItemSession(j)).console(Console::Web).to_url());
-        assert_eq!((p["client.tag"].as_str(), p["jump.method"].as_str(), p["type"].as_str()), ("kiosk", "shelljump", "web_console"));
+        let p = decoded(
+            &ClientScript::new(host(), Action::StartJumpItemSession(j))
+                .console(Console::Web)
+                .to_url(),
+        );
+        assert_eq!(
+            (
+                p["client.tag"].as_str(),
+                p["jump.method"].as_str(),
+                p["type"].as_str()
+            ),
+            ("kiosk", "shelljump", "web_console")
+        );
     }
 
     #[test]

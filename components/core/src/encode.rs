@@ -5,7 +5,11 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Percent-encodes one query name or value.
 pub fn component(value: &str) -> String {
@@ -48,7 +52,10 @@ mod tests {
     #[test]
     fn spaces_are_percent_20_and_delimiters_are_encoded() {
         assert_eq!(component("John Doe"), "John%20Doe");
-        assert_eq!(component("a&b=c#d%e+f/g?h"), "a%26b%3Dc%23d%25e%2Bf%2Fg%3Fh");
+        assert_eq!(
+            component("a&b=c#d%e+f/g?h"),
+            "a%26b%3Dc%23d%25e%2Bf%2Fg%3Fh"
+        );
         assert_eq!(component("Zoë"), "Zo%C3%AB");
         assert_eq!(component("a-b.c_d~e"), "a-b.c_d~e");
         let mut q = Query::new();

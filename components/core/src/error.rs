@@ -110,19 +110,34 @@ pub enum Unit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Required,
-    TooLong { max: usize, got: usize, unit: Unit },
+    TooLong {
+        max: usize,
+        got: usize,
+        unit: Unit,
+    },
     /// A URL (scheme, path) was given where a bare hostname belongs.
     UrlNotHostname,
     InvalidHostname,
     ControlCharacters,
     /// Only these characters are allowed (human description).
-    InvalidCharacters { allowed: &'static str },
-    OutOfRange { min: u64, max: u64 },
-    NotOneOf { allowed: &'static [&'static str] },
+    InvalidCharacters {
+        allowed: &'static str,
+    },
+    OutOfRange {
+        min: u64,
+        max: u64,
+    },
+    NotOneOf {
+        allowed: &'static [&'static str],
+    },
     /// Free-form format hint, e.g. "WIDTHxHEIGHT".
-    Format { expected: &'static str },
+    Format {
+        expected: &'static str,
+    },
     /// An allow-flag is on but no Jumpoint is configured.
-    NeedsJumpoint { method: &'static str },
+    NeedsJumpoint {
+        method: &'static str,
+    },
     /// The same name appears twice.
     Duplicate,
 }

@@ -61,7 +61,10 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(match Flag::deserialize(d)? {
         Flag::Bool(b) => b,
         Flag::Number(n) => n != 0,
-        Flag::Text(s) => matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"),
+        Flag::Text(s) => matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        ),
         Flag::Nothing(()) => false,
     })
 }
@@ -107,7 +110,11 @@ impl AllowedMethods {
 
     /// The allowed methods in the seed's order (Jump To first).
     pub fn allowed(&self) -> Vec<JumpMethod> {
-        JumpMethod::ALL.iter().copied().filter(|m| self.allows(*m)).collect()
+        JumpMethod::ALL
+            .iter()
+            .copied()
+            .filter(|m| self.allows(*m))
+            .collect()
     }
 }
 
@@ -125,12 +132,21 @@ pub struct Settings {
 
 /// Non-blank, trimmed lines with their 1-based line numbers.
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty())
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
 }
 
 /// Splits `left=right` for the issue and team lists.
-fn split_pair(line: &str, field: Field, expected: &'static str) -> Result<(String, String), InputError> {
-    let (left, right) = line.split_once('=').ok_or_else(|| InputError::new(field.clone(), Problem::Format { expected }))?;
+fn split_pair(
+    line: &str,
+    field: Field,
+    expected: &'static str,
+) -> Result<(String, String), InputError> {
+    let (left, right) = line
+        .split_once('=')
+        .ok_or_else(|| InputError::new(field.clone(), Problem::Format { expected }))?;
     let (left, right) = (left.trim(), right.trim());
     if left.is_empty() || right.is_empty() {
         return Err(InputError::new(field, Problem::Format { expected }));
@@ -153,18 +169,34 @@ impl Settings {
         // A loopback hostname can only be the local sandbox appliance (a real
         // appliance is never the agent's own machine), which speaks plain http.
         let host = ApplianceHost::parse(&raw.hostname)
-            .map(|h| if h.is_loopback() { ApplianceHost::parse_loopback_sandbox(&raw.hostname).unwrap_or(h) } else { h })
+            .map(|h| {
+                if h.is_loopback() {
+                    ApplianceHost::parse_loopback_sandbox(&raw.hostname).unwrap_or(h)
+                } else {
+                    h
+                }
+            })
             .map_err(|e| errors.push(e))
             .ok();
-        let console = Console::parse(&raw.console).map_err(|e| errors.push(e)).ok();
+        let console = Console::parse(&raw.console)
+            .map_err(|e| errors.push(e))
+            .ok();
 
         let mut issues: Vec<IssueChoice> = Vec::new();
         for (n, line) in lines(&raw.issues) {
             let field = Field::IssuesLine(n);
-            let parsed = split_pair(line, field.clone(), "issue_code=Issue Name")
-                .and_then(|(code, name)| Ok(IssueChoice { code: IssueCode::parse(&code).map_err(|e| on_line(e, field.clone()))?, name }));
+            let parsed = split_pair(line, field.clone(), "issue_code=Issue Name").and_then(
+                |(code, name)| {
+                    Ok(IssueChoice {
+                        code: IssueCode::parse(&code).map_err(|e| on_line(e, field.clone()))?,
+                        name,
+                    })
+                },
+            );
             match parsed {
-                Ok(issue) if issues.iter().any(|i| i.code == issue.code) => errors.push(InputError::new(field, Problem::Duplicate)),
+                Ok(issue) if issues.iter().any(|i| i.code == issue.code) => {
+                    errors.push(InputError::new(field, Problem::Duplicate))
+                }
                 Ok(issue) => issues.push(issue),
                 Err(e) => errors.push(e),
             }
@@ -173,7 +205,9 @@ impl Settings {
         let mut jumpoints: Vec<JumpointName> = Vec::new();
         for (n, line) in lines(&raw.jumpoints) {
             match JumpointName::parse(line) {
-                Ok(j) if jumpoints.contains(&j) => errors.push(InputError::new(Field::JumpointsLine(n), Problem::Duplicate)),
+                Ok(j) if jumpoints.contains(&j) => {
+                    errors.push(InputError::new(Field::JumpointsLine(n), Problem::Duplicate))
+                }
                 Ok(j) => jumpoints.push(j),
                 Err(e) => errors.push(on_line(e, Field::JumpointsLine(n))),
             }
@@ -184,7 +218,12 @@ impl Settings {
             let field = Field::TeamsLine(n);
             match split_pair(line, field.clone(), "team_id=Team Name") {
                 Ok((id, _)) if !id.bytes().all(|b| b.is_ascii_digit()) => {
-                    errors.push(InputError::new(field, Problem::InvalidCharacters { allowed: "digits before '='" }))
+                    errors.push(InputError::new(
+                        field,
+                        Problem::InvalidCharacters {
+                            allowed: "digits before '='",
+                        },
+                    ))
                 }
                 Ok((id, name)) => teams.push(TeamChoice { id, name }),
                 Err(e) => errors.push(e),
@@ -202,14 +241,20 @@ impl Settings {
         };
         if jumpoints.is_empty() {
             let names = [
-                (JumpMethod::Remote, "Allow Push and Start Remote Jump Session"),
+                (
+                    JumpMethod::Remote,
+                    "Allow Push and Start Remote Jump Session",
+                ),
                 (JumpMethod::Rdp, "Allow Remote Desktop (RDP) Session"),
                 (JumpMethod::Shell, "Allow Remote Console Session"),
                 (JumpMethod::Vpro, "Allow vPro Session"),
             ];
             for (method, name) in names {
                 if method.needs_jumpoint() && methods.allows(method) {
-                    errors.push(InputError::new(Field::Jumpoints, Problem::NeedsJumpoint { method: name }));
+                    errors.push(InputError::new(
+                        Field::Jumpoints,
+                        Problem::NeedsJumpoint { method: name },
+                    ));
                 }
             }
         }
@@ -248,20 +293,37 @@ mod tests {
     fn parses_the_seed_format() {
         let s = Settings::from_raw(&raw()).unwrap();
         assert_eq!(s.issues.len(), 2);
-        assert_eq!((s.issues[1].code.as_str(), s.issues[1].name.as_str()), ("printers", "Printers"));
-        assert_eq!(s.jumpoints.iter().map(|j| j.as_str()).collect::<Vec<_>>(), ["Network01", "Office Jumpoint"]);
-        assert_eq!(s.methods.allowed(), vec![JumpMethod::Pinned, JumpMethod::Remote]);
+        assert_eq!(
+            (s.issues[1].code.as_str(), s.issues[1].name.as_str()),
+            ("printers", "Printers")
+        );
+        assert_eq!(
+            s.jumpoints.iter().map(|j| j.as_str()).collect::<Vec<_>>(),
+            ["Network01", "Office Jumpoint"]
+        );
+        assert_eq!(
+            s.methods.allowed(),
+            vec![JumpMethod::Pinned, JumpMethod::Remote]
+        );
         assert_eq!(s.console, Console::Desktop);
     }
 
     #[test]
     fn errors_carry_line_numbers() {
         let mut r = raw();
-        r.issues = "general_tech=General\nno equals sign\nbad code!=Name\ngeneral_tech=Again".into();
+        r.issues =
+            "general_tech=General\nno equals sign\nbad code!=Name\ngeneral_tech=Again".into();
         let errors = Settings::from_raw(&r).unwrap_err();
         let msgs: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(msgs[0], "Issues, line 2: must look like issue_code=Issue Name");
-        assert!(msgs[1].starts_with("Issues, line 3: may only contain letters"), "{}", msgs[1]);
+        assert_eq!(
+            msgs[0],
+            "Issues, line 2: must look like issue_code=Issue Name"
+        );
+        assert!(
+            msgs[1].starts_with("Issues, line 3: may only contain letters"),
+            "{}",
+            msgs[1]
+        );
         assert_eq!(msgs[2], "Issues, line 4: is listed twice");
     }
 
@@ -271,7 +333,11 @@ mod tests {
         r.jumpoints = " \n".into();
         r.allow_rdp = true;
         r.allow_remote_console = true;
-        let msgs: Vec<String> = Settings::from_raw(&r).unwrap_err().iter().map(ToString::to_string).collect();
+        let msgs: Vec<String> = Settings::from_raw(&r)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(msgs, [
             "Jumpoints: \"Allow Push and Start Remote Jump Session\" needs at least one Jumpoint",
             "Jumpoints: \"Allow Remote Desktop (RDP) Session\" needs at least one Jumpoint",
@@ -280,15 +346,24 @@ mod tests {
         r.allow_push_remote = false;
         r.allow_rdp = false;
         r.allow_remote_console = false;
-        assert!(Settings::from_raw(&r).is_ok(), "pinned/local need no Jumpoint");
+        assert!(
+            Settings::from_raw(&r).is_ok(),
+            "pinned/local need no Jumpoint"
+        );
     }
 
     #[test]
     fn loopback_hostnames_are_the_http_sandbox() {
         let mut r = raw();
         r.hostname = "127.0.0.1:9000".into();
-        assert_eq!(Settings::from_raw(&r).unwrap().host.base_url(), "http://127.0.0.1:9000");
-        assert_eq!(Settings::from_raw(&raw()).unwrap().host.base_url(), "https://support.example.com");
+        assert_eq!(
+            Settings::from_raw(&r).unwrap().host.base_url(),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(
+            Settings::from_raw(&raw()).unwrap().host.base_url(),
+            "https://support.example.com"
+        );
     }
 
     #[test]
@@ -296,7 +371,10 @@ mod tests {
         let mut r = raw();
         r.hostname = "https://support.example.com/".into();
         let e = Settings::from_raw(&r).unwrap_err();
-        assert_eq!(e[0].to_string(), "appliance hostname: enter the hostname only, e.g. support.example.com");
+        assert_eq!(
+            e[0].to_string(),
+            "appliance hostname: enter the hostname only, e.g. support.example.com"
+        );
     }
 
     #[test]
@@ -306,8 +384,17 @@ mod tests {
             "allow_rdp": "false", "allow_vnc": 1, "allow_vpro": null, "console": "web", "teams": "3=Tier 1"
         })).unwrap();
         let s = Settings::from_raw(&r).unwrap();
-        assert_eq!(s.methods.allowed(), vec![JumpMethod::Pinned, JumpMethod::Local, JumpMethod::Vnc]);
+        assert_eq!(
+            s.methods.allowed(),
+            vec![JumpMethod::Pinned, JumpMethod::Local, JumpMethod::Vnc]
+        );
         assert_eq!(s.console, Console::Web);
-        assert_eq!(s.teams, vec![TeamChoice { id: "3".into(), name: "Tier 1".into() }]);
+        assert_eq!(
+            s.teams,
+            vec![TeamChoice {
+                id: "3".into(),
+                name: "Tier 1".into()
+            }]
+        );
     }
 }

@@ -4,8 +4,8 @@
 
 use crate::encode::Query;
 use crate::values::{
-    ApplianceHost, CustomerCompany, CustomerCompanyCode, CustomerDetails, CustomerName, ExternalKey, IssueCode, Locale,
-    SessionKeyText,
+    ApplianceHost, CustomerCompany, CustomerCompanyCode, CustomerDetails, CustomerName,
+    ExternalKey, IssueCode, Locale, SessionKeyText,
 };
 
 /// Which queue the customer lands in.
@@ -43,7 +43,14 @@ pub struct StartSession {
 
 impl StartSession {
     pub fn new(host: ApplianceHost, route: Route) -> Self {
-        Self { host, route, click_to_chat: true, customer: Customer::default(), external_key: None, locale: None }
+        Self {
+            host,
+            route,
+            click_to_chat: true,
+            customer: Customer::default(),
+            external_key: None,
+            locale: None,
+        }
     }
 
     /// All query parameters, decoded, in link order.
@@ -68,10 +75,17 @@ impl StartSession {
         let fields: [(&str, Option<&str>); 4] = [
             ("customer.name", c.name.as_ref().map(|v| v.as_str())),
             ("customer.company", c.company.as_ref().map(|v| v.as_str())),
-            ("customer.company_code", c.company_code.as_ref().map(|v| v.as_str())),
+            (
+                "customer.company_code",
+                c.company_code.as_ref().map(|v| v.as_str()),
+            ),
             ("customer.details", c.details.as_ref().map(|v| v.as_str())),
         ];
-        p.extend(fields.into_iter().filter_map(|(k, v)| Some((k, v?.to_owned()))));
+        p.extend(
+            fields
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v?.to_owned()))),
+        );
         if let Some(locale) = &self.locale {
             p.push(("locale", locale.as_str().to_owned()));
         }
@@ -98,7 +112,10 @@ mod tests {
 
     #[test]
     fn official_example() {
-        let mut s = StartSession::new(ApplianceHost::parse("support.example.com").unwrap(), Route::IssueId(1));
+        let mut s = StartSession::new(
+            ApplianceHost::parse("support.example.com").unwrap(),
+            Route::IssueId(1),
+        );
         s.click_to_chat = false;
         s.customer = Customer {
             name: Some(CustomerName::parse("John Doe").unwrap()),
@@ -108,14 +125,23 @@ mod tests {
         };
         s.external_key = Some(ExternalKey::parse("1234").unwrap());
         let official = "https://support.example.com/api/start_session?issue_menu=1&customer.name=John%20Doe&customer.company=Company%20Name&customer.company_code=1234&customer.details=I%20need%20support&id=1&session.custom.external_key=1234";
-        let q = |u: &str| url::Url::parse(u).unwrap().query_pairs().into_owned().collect::<BTreeMap<_, _>>();
+        let q = |u: &str| {
+            url::Url::parse(u)
+                .unwrap()
+                .query_pairs()
+                .into_owned()
+                .collect::<BTreeMap<_, _>>()
+        };
         assert_eq!(q(&s.to_url()), q(official));
         assert!(s.to_url().contains("customer.name=John%20Doe"));
     }
 
     #[test]
     fn click_to_chat_by_issue_code() {
-        let mut s = StartSession::new(ApplianceHost::parse("support.example.com").unwrap(), Route::IssueCode(IssueCode::parse("general_tech").unwrap()));
+        let mut s = StartSession::new(
+            ApplianceHost::parse("support.example.com").unwrap(),
+            Route::IssueCode(IssueCode::parse("general_tech").unwrap()),
+        );
         s.locale = Some(Locale::parse("de-DE").unwrap());
         assert_eq!(s.to_url(), "https://support.example.com/api/start_session?issue_menu=1&codeName=general_tech&c2cjs=1&locale=de-de");
     }

@@ -57,10 +57,16 @@ impl Template {
     /// What `--host` names for this template.
     pub fn host_meaning(self) -> &'static str {
         match self {
-            Template::AutotaskJump | Template::AutotaskSessionKey | Template::HaloAssetJump => "the BeyondTrust appliance",
+            Template::AutotaskJump | Template::AutotaskSessionKey | Template::HaloAssetJump => {
+                "the BeyondTrust appliance"
+            }
             Template::CustomLinkZendesk => "the Zendesk instance (e.g. example.zendesk.com)",
-            Template::CustomLinkSalesforceClassic | Template::CustomLinkSalesforceLightning => "the Salesforce instance",
-            Template::CustomLinkAutotask => "the Autotask web host (or give --instance N for www.N.autotask.net)",
+            Template::CustomLinkSalesforceClassic | Template::CustomLinkSalesforceLightning => {
+                "the Salesforce instance"
+            }
+            Template::CustomLinkAutotask => {
+                "the Autotask web host (or give --instance N for www.N.autotask.net)"
+            }
         }
     }
 
@@ -74,14 +80,18 @@ impl Template {
         let script = |path: ScriptPath, action: &str| {
             let (kind, operation) = Console::Desktop.type_and_operation();
             let mut q = Query::new();
-            q.push("type", kind).push("operation", operation).push("action", action);
+            q.push("type", kind)
+                .push("operation", operation)
+                .push("action", action);
             (format!("{}{}", host.base_url(), path.as_str()), q)
         };
         Ok(match self {
             Template::AutotaskJump => {
                 // The Autotask guide's LiveLinks use the legacy `.ns` path.
-                let (base, mut q) = script(ScriptPath::ClientScriptNs, "start_pinned_client_session");
-                q.push_raw("search_string", AUTOTASK_DEVICE_UDF).push_raw("session.custom.external_key", AUTOTASK_TICKET_ID);
+                let (base, mut q) =
+                    script(ScriptPath::ClientScriptNs, "start_pinned_client_session");
+                q.push_raw("search_string", AUTOTASK_DEVICE_UDF)
+                    .push_raw("session.custom.external_key", AUTOTASK_TICKET_ID);
                 format!("{base}{}", q.as_str())
             }
             Template::AutotaskSessionKey => {
@@ -94,14 +104,30 @@ impl Template {
                 q.push_raw("search_string", HALO_INVENTORY_NUMBER);
                 format!("{base}{}", q.as_str())
             }
-            Template::CustomLinkZendesk => format!("{}/agent/tickets/{REP_CONSOLE_EXTERNAL_KEY}", host.base_url()),
-            Template::CustomLinkSalesforceClassic => format!("{}/{REP_CONSOLE_EXTERNAL_KEY}", host.base_url()),
+            Template::CustomLinkZendesk => format!(
+                "{}/agent/tickets/{REP_CONSOLE_EXTERNAL_KEY}",
+                host.base_url()
+            ),
+            Template::CustomLinkSalesforceClassic => {
+                format!("{}/{REP_CONSOLE_EXTERNAL_KEY}", host.base_url())
+            }
             Template::CustomLinkSalesforceLightning => {
-                format!("{}/lightning/r/Case/{REP_CONSOLE_EXTERNAL_KEY}/view", host.base_url())
+                format!(
+                    "{}/lightning/r/Case/{REP_CONSOLE_EXTERNAL_KEY}/view",
+                    host.base_url()
+                )
             }
             Template::CustomLinkAutotask => {
                 let web = match instance {
-                    Some(0) => return Err(InputError::new(Field::Hostname, Problem::OutOfRange { min: 1, max: u32::MAX as u64 })),
+                    Some(0) => {
+                        return Err(InputError::new(
+                            Field::Hostname,
+                            Problem::OutOfRange {
+                                min: 1,
+                                max: u32::MAX as u64,
+                            },
+                        ))
+                    }
                     Some(n) => format!("https://www.{n}.autotask.net"),
                     None => host.base_url(),
                 };

@@ -121,29 +121,48 @@ text_value!(
 
 /// Splits `host[:port]` / `[v6]:port` and validates the host part.
 /// Refuses URLs with a message that says to enter the hostname only.
-fn parse_host_port(input: &str, field: &Field, allow_port: bool) -> Result<(String, Option<u16>), InputError> {
+fn parse_host_port(
+    input: &str,
+    field: &Field,
+    allow_port: bool,
+) -> Result<(String, Option<u16>), InputError> {
     let s = input.trim();
     if s.is_empty() {
         return Err(err(field, Problem::Required));
     }
-    if s.contains("://") || s.contains('/') || s.contains('?') || s.contains('#') || s.contains('@') {
+    if s.contains("://") || s.contains('/') || s.contains('?') || s.contains('#') || s.contains('@')
+    {
         return Err(err(field, Problem::UrlNotHostname));
     }
     let got = s.chars().count();
     if got > TARGET_MAX_CHARS {
-        return Err(err(field, Problem::TooLong { max: TARGET_MAX_CHARS, got, unit: Unit::Characters }));
+        return Err(err(
+            field,
+            Problem::TooLong {
+                max: TARGET_MAX_CHARS,
+                got,
+                unit: Unit::Characters,
+            },
+        ));
     }
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
-        let (v6, after) = rest.split_once(']').ok_or_else(|| err(field, Problem::InvalidHostname))?;
-        v6.parse::<Ipv6Addr>().map_err(|_| err(field, Problem::InvalidHostname))?;
+        let (v6, after) = rest
+            .split_once(']')
+            .ok_or_else(|| err(field, Problem::InvalidHostname))?;
+        v6.parse::<Ipv6Addr>()
+            .map_err(|_| err(field, Problem::InvalidHostname))?;
         let port = match after {
             "" => None,
-            p => Some(p.strip_prefix(':').ok_or_else(|| err(field, Problem::InvalidHostname))?),
+            p => Some(
+                p.strip_prefix(':')
+                    .ok_or_else(|| err(field, Problem::InvalidHostname))?,
+            ),
         };
         (format!("[{v6}]"), port)
     } else if s.matches(':').count() > 1 {
         // A bare IPv6 address; it needs brackets only when a port follows.
-        s.parse::<Ipv6Addr>().map_err(|_| err(field, Problem::InvalidHostname))?;
+        s.parse::<Ipv6Addr>()
+            .map_err(|_| err(field, Problem::InvalidHostname))?;
         (format!("[{s}]"), None)
     } else {
         match s.split_once(':') {
@@ -168,7 +187,9 @@ fn is_dns_name(host: &str) -> bool {
     !host.is_empty()
         && host.split('.').all(|label| {
             (1..=63).contains(&label.len())
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
@@ -194,7 +215,11 @@ pub struct ApplianceHost {
 impl ApplianceHost {
     pub fn parse(value: &str) -> Result<Self, InputError> {
         let (host, port) = parse_host_port(value, &Field::ApplianceHostname, true)?;
-        Ok(Self { host, port, insecure: false })
+        Ok(Self {
+            host,
+            port,
+            insecure: false,
+        })
     }
 
     /// Links to a loopback sandbox over plain `http`. Refused (as a
@@ -216,7 +241,11 @@ impl ApplianceHost {
     }
 
     pub fn scheme(&self) -> Scheme {
-        if self.insecure { Scheme::Http } else { Scheme::Https }
+        if self.insecure {
+            Scheme::Http
+        } else {
+            Scheme::Https
+        }
     }
 
     /// `host[:port]` as typed (lower-cased).
@@ -257,7 +286,11 @@ impl Target {
     /// Validates `value` for the named field (`hostname`, portal hostname...).
     pub fn parse_as(value: &str, field: Field) -> Result<Self, InputError> {
         let (host, _) = parse_host_port(value, &field, false)?;
-        Ok(Self(host.trim_start_matches('[').trim_end_matches(']').to_owned()))
+        Ok(Self(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -297,7 +330,10 @@ impl Port {
 
     pub fn new(port: u16) -> Result<Self, InputError> {
         if port == 0 {
-            return Err(err(&Field::Port, Problem::OutOfRange { min: 1, max: 65535 }));
+            return Err(err(
+                &Field::Port,
+                Problem::OutOfRange { min: 1, max: 65535 },
+            ));
         }
         Ok(Self(port))
     }
@@ -315,7 +351,13 @@ pub fn parse_id(value: &str, field: Field) -> Result<u64, InputError> {
     }
     match value.parse::<u64>() {
         Ok(n) if n >= 1 && value.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
-        _ => Err(InputError::new(field, Problem::OutOfRange { min: 1, max: u64::MAX })),
+        _ => Err(InputError::new(
+            field,
+            Problem::OutOfRange {
+                min: 1,
+                max: u64::MAX,
+            },
+        )),
     }
 }
 
@@ -367,15 +409,31 @@ ranged_value!(
 );
 
 /// Checks a value against a character class: letters and digits plus `extra`.
-fn check_token(value: &str, field: &Field, max: usize, extra: &[u8], allowed: &'static str) -> Result<(), InputError> {
+fn check_token(
+    value: &str,
+    field: &Field,
+    max: usize,
+    extra: &[u8],
+    allowed: &'static str,
+) -> Result<(), InputError> {
     if value.is_empty() {
         return Err(err(field, Problem::Required));
     }
     let got = value.chars().count();
     if got > max {
-        return Err(err(field, Problem::TooLong { max, got, unit: Unit::Characters }));
+        return Err(err(
+            field,
+            Problem::TooLong {
+                max,
+                got,
+                unit: Unit::Characters,
+            },
+        ));
     }
-    if !value.bytes().all(|b| b.is_ascii_alphanumeric() || extra.contains(&b)) {
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+    {
         return Err(err(field, Problem::InvalidCharacters { allowed }));
     }
     Ok(())
@@ -432,7 +490,14 @@ impl Locale {
     pub fn parse(value: &str) -> Result<Self, InputError> {
         let value = value.trim();
         let field = Field::Locale;
-        let bad = || err(&field, Problem::Format { expected: "a language tag such as en-us" });
+        let bad = || {
+            err(
+                &field,
+                Problem::Format {
+                    expected: "a language tag such as en-us",
+                },
+            )
+        };
         if value.is_empty() {
             return Err(err(&field, Problem::Required));
         }
@@ -473,7 +538,10 @@ impl CustomFields {
 
     /// Fields carrying just the ticket id.
     pub fn with_external_key(key: &ExternalKey) -> Self {
-        Self(vec![(Self::EXTERNAL_KEY.to_owned(), key.as_str().to_owned())])
+        Self(vec![(
+            Self::EXTERNAL_KEY.to_owned(),
+            key.as_str().to_owned(),
+        )])
     }
 
     /// Adds or replaces a field. The name must be lowercase letters, digits
@@ -485,7 +553,13 @@ impl CustomFields {
         } else {
             Field::CustomField(name.as_str().to_owned())
         };
-        check_text(value, &field, CUSTOM_FIELD_MAX_CHARS, Unit::Characters, false)?;
+        check_text(
+            value,
+            &field,
+            CUSTOM_FIELD_MAX_CHARS,
+            Unit::Characters,
+            false,
+        )?;
         let mut next = self.0.clone();
         match next.iter_mut().find(|(n, _)| n == name.as_str()) {
             Some(slot) => slot.1 = value.to_owned(),
@@ -495,7 +569,11 @@ impl CustomFields {
         if total > CUSTOM_FIELDS_TOTAL_MAX_BYTES {
             return Err(InputError::new(
                 Field::CustomFieldsTotal,
-                Problem::TooLong { max: CUSTOM_FIELDS_TOTAL_MAX_BYTES, got: total, unit: Unit::Bytes },
+                Problem::TooLong {
+                    max: CUSTOM_FIELDS_TOTAL_MAX_BYTES,
+                    got: total,
+                    unit: Unit::Bytes,
+                },
             ));
         }
         self.0 = next;
@@ -507,7 +585,10 @@ impl CustomFields {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -525,7 +606,11 @@ mod tests {
 
     #[test]
     fn appliance_host_refuses_urls_with_the_hostname_hint() {
-        for url in ["https://support.example.com/", "http://support.example.com", "support.example.com/login"] {
+        for url in [
+            "https://support.example.com/",
+            "http://support.example.com",
+            "support.example.com/login",
+        ] {
             let e = ApplianceHost::parse(url).unwrap_err();
             assert_eq!(e.problem, Problem::UrlNotHostname, "{url}");
             assert_eq!(
@@ -537,11 +622,31 @@ mod tests {
 
     #[test]
     fn appliance_host_accepts_names_ips_and_ports() {
-        assert_eq!(ApplianceHost::parse(" Support.Example.com ").unwrap().base_url(), "https://support.example.com");
-        assert_eq!(ApplianceHost::parse("10.0.0.5:8443").unwrap().base_url(), "https://10.0.0.5:8443");
-        assert_eq!(ApplianceHost::parse("[::1]:9000").unwrap().authority(), "[::1]:9000");
+        assert_eq!(
+            ApplianceHost::parse(" Support.Example.com ")
+                .unwrap()
+                .base_url(),
+            "https://support.example.com"
+        );
+        assert_eq!(
+            ApplianceHost::parse("10.0.0.5:8443").unwrap().base_url(),
+            "https://10.0.0.5:8443"
+        );
+        assert_eq!(
+            ApplianceHost::parse("[::1]:9000").unwrap().authority(),
+            "[::1]:9000"
+        );
         assert_eq!(ApplianceHost::parse("::1").unwrap().authority(), "[::1]");
-        for bad in ["", "   ", "exa mple.com", "-bad.example.com", "a..b", "host:0", "host:70000", "under_score.com"] {
+        for bad in [
+            "",
+            "   ",
+            "exa mple.com",
+            "-bad.example.com",
+            "a..b",
+            "host:0",
+            "host:70000",
+            "under_score.com",
+        ] {
             assert!(ApplianceHost::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert_eq!(
@@ -561,19 +666,34 @@ mod tests {
     fn external_key_limit_is_1024_characters_not_bytes() {
         assert!(ExternalKey::parse(&"é".repeat(1024)).is_ok());
         let e = ExternalKey::parse(&"1".repeat(1025)).unwrap_err();
-        assert_eq!(e.to_string(), "external key: is too long: at most 1024 characters (got 1025)");
-        assert_eq!(ExternalKey::parse("a\u{7}b").unwrap_err().problem, Problem::ControlCharacters);
+        assert_eq!(
+            e.to_string(),
+            "external key: is too long: at most 1024 characters (got 1025)"
+        );
+        assert_eq!(
+            ExternalKey::parse("a\u{7}b").unwrap_err().problem,
+            Problem::ControlCharacters
+        );
     }
 
     #[test]
     fn targets_are_hostnames_not_urls_and_at_most_255() {
         assert_eq!(Target::parse("ABCDEF02").unwrap().as_str(), "abcdef02");
         assert_eq!(Target::parse("fe80::1").unwrap().as_str(), "fe80::1");
-        assert_eq!(Target::parse("rdp://host").unwrap_err().problem, Problem::UrlNotHostname);
-        assert_eq!(Target::parse("host:3389").unwrap_err().problem, Problem::UrlNotHostname);
+        assert_eq!(
+            Target::parse("rdp://host").unwrap_err().problem,
+            Problem::UrlNotHostname
+        );
+        assert_eq!(
+            Target::parse("host:3389").unwrap_err().problem,
+            Problem::UrlNotHostname
+        );
         let long = format!("{}.com", "a.".repeat(130));
         let e = Target::parse(&long).unwrap_err();
-        assert!(matches!(e.problem, Problem::TooLong { max: 255, .. }), "{e}");
+        assert!(
+            matches!(e.problem, Problem::TooLong { max: 255, .. }),
+            "{e}"
+        );
     }
 
     #[test]
@@ -582,19 +702,31 @@ mod tests {
         assert!(CustomerDetails::parse("line one\nline two").is_ok());
         // 342 three-byte characters = 1026 bytes
         let e = CustomerDetails::parse(&"€".repeat(342)).unwrap_err();
-        assert_eq!(e.to_string(), "customer details: is too long: at most 1024 bytes (got 1026)");
+        assert_eq!(
+            e.to_string(),
+            "customer details: is too long: at most 1024 bytes (got 1026)"
+        );
         let e = CustomerName::parse(&"n".repeat(101)).unwrap_err();
-        assert_eq!(e.to_string(), "customer name: is too long: at most 100 characters (got 101)");
+        assert_eq!(
+            e.to_string(),
+            "customer name: is too long: at most 100 characters (got 101)"
+        );
     }
 
     #[test]
     fn custom_fields_enforce_names_and_the_10kb_total() {
         let mut f = CustomFields::new();
-        assert_eq!(f.set("Bad-Name", "x").unwrap_err().field, Field::CustomFieldName);
+        assert_eq!(
+            f.set("Bad-Name", "x").unwrap_err().field,
+            Field::CustomFieldName
+        );
         for i in 0..9 {
             f.set(&format!("f{i}"), &"v".repeat(1024)).unwrap();
         }
-        assert_eq!(f.set("f9", &"v".repeat(1025)).unwrap_err().field, Field::CustomField("f9".into()));
+        assert_eq!(
+            f.set("f9", &"v".repeat(1025)).unwrap_err().field,
+            Field::CustomField("f9".into())
+        );
         let e = f.set("f9", &"v".repeat(1024)).unwrap_err();
         assert_eq!(e.field, Field::CustomFieldsTotal);
         assert!(e.to_string().contains("at most 10240 bytes"), "{e}");
@@ -605,8 +737,14 @@ mod tests {
     #[test]
     fn ttl_and_history_windows() {
         assert_eq!(KeyTtl::parse("3600").unwrap().get(), 3600);
-        assert_eq!(KeyTtl::new(59).unwrap_err().to_string(), "ttl_seconds: must be between 60 and 86400");
-        assert_eq!(HistoryDays::parse("91").unwrap_err().to_string(), "days: must be between 1 and 90");
+        assert_eq!(
+            KeyTtl::new(59).unwrap_err().to_string(),
+            "ttl_seconds: must be between 60 and 86400"
+        );
+        assert_eq!(
+            HistoryDays::parse("91").unwrap_err().to_string(),
+            "days: must be between 1 and 90"
+        );
         assert!(HistoryDays::parse("7d").is_err());
     }
 

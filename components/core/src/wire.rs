@@ -131,7 +131,12 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { error: ErrorDetail { code, message: message.into() } }
+        Self {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+            },
+        }
     }
 }
 
@@ -162,7 +167,10 @@ mod tests {
             (json!("me"), QueueChoice::Me),
             (json!("general"), QueueChoice::General),
             (json!({"team": "7"}), QueueChoice::Team("7".into())),
-            (json!({"issue": "general_tech"}), QueueChoice::Issue("general_tech".into())),
+            (
+                json!({"issue": "general_tech"}),
+                QueueChoice::Issue("general_tech".into()),
+            ),
         ];
         for (v, q) in cases {
             assert_eq!(serde_json::from_value::<QueueChoice>(v.clone()).unwrap(), q);
@@ -184,8 +192,13 @@ mod tests {
             serde_json::to_value(&body).unwrap(),
             json!({"error": {"code": "rate_limited", "message": "slow down"}})
         );
-        let e: ErrorBody = serde_json::from_value(json!({"error": {"code": "new_thing", "message": "m"}})).unwrap();
+        let e: ErrorBody =
+            serde_json::from_value(json!({"error": {"code": "new_thing", "message": "m"}}))
+                .unwrap();
         assert_eq!(e.error.code, ErrorCode::Other);
-        assert_eq!(ErrorCode::ApplianceAuthFailed.as_str(), "appliance_auth_failed");
+        assert_eq!(
+            ErrorCode::ApplianceAuthFailed.as_str(),
+            "appliance_auth_failed"
+        );
     }
 }

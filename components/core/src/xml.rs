@@ -22,9 +22,13 @@ impl ApiErrorKind {
     /// (case, punctuation) because the exact text is unconfirmed.
     pub fn classify(message: &str) -> Self {
         let m = message.to_ascii_lowercase();
-        if m.contains("could not be found") && (m.contains("representative") || m.contains("queue_id")) {
+        if m.contains("could not be found")
+            && (m.contains("representative") || m.contains("queue_id"))
+        {
             ApiErrorKind::RepNotFound
-        } else if m.contains("not available at this time") || (m.contains("representative") && m.contains("not available")) {
+        } else if m.contains("not available at this time")
+            || (m.contains("representative") && m.contains("not available"))
+        {
             ApiErrorKind::RepNotAvailable
         } else {
             ApiErrorKind::Other
@@ -58,15 +62,28 @@ fn malformed(why: impl Into<String>) -> ResponseError {
 
 /// Parses `xml` and returns the root element, turning an `<error>` root (or
 /// an `<error>` child of the expected root) into `ResponseError::Api`.
-fn root_expecting<'a>(doc: &'a Document<'a>, expected: &str) -> Result<Node<'a, 'a>, ResponseError> {
+fn root_expecting<'a>(
+    doc: &'a Document<'a>,
+    expected: &str,
+) -> Result<Node<'a, 'a>, ResponseError> {
     let root = doc.root_element();
-    let error = if root.tag_name().name() == "error" { Some(root) } else { child(root, "error") };
+    let error = if root.tag_name().name() == "error" {
+        Some(root)
+    } else {
+        child(root, "error")
+    };
     if let Some(e) = error {
         let message = text_of(e).trim().to_owned();
-        return Err(ResponseError::Api { kind: ApiErrorKind::classify(&message), message });
+        return Err(ResponseError::Api {
+            kind: ApiErrorKind::classify(&message),
+            message,
+        });
     }
     if root.tag_name().name() != expected {
-        return Err(malformed(format!("expected <{expected}>, got <{}>", root.tag_name().name())));
+        return Err(malformed(format!(
+            "expected <{expected}>, got <{}>",
+            root.tag_name().name()
+        )));
     }
     Ok(root)
 }
@@ -76,16 +93,22 @@ fn parse_doc(xml: &str) -> Result<Document<'_>, ResponseError> {
 }
 
 fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
-    node.children().find(|c| c.is_element() && c.tag_name().name() == name)
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
 /// All text inside a node (CDATA and entity-decoded), concatenated.
 fn text_of(node: Node<'_, '_>) -> String {
-    node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect()
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
 }
 
 fn child_text(node: Node<'_, '_>, name: &str) -> Option<String> {
-    child(node, name).map(|c| text_of(c).trim().to_owned()).filter(|s| !s.is_empty())
+    child(node, name)
+        .map(|c| text_of(c).trim().to_owned())
+        .filter(|s| !s.is_empty())
 }
 
 fn required_text(node: Node<'_, '_>, name: &str) -> Result<String, ResponseError> {
@@ -115,7 +138,9 @@ pub fn parse_session_key(xml: &str) -> Result<SessionKeyXml, ResponseError> {
     let doc = parse_doc(xml)?;
     let root = root_expecting(&doc, "session_key")?;
     let expires = required_text(root, "expires")?;
-    let expires = expires.parse::<i64>().map_err(|_| malformed(format!("<expires> is not UNIX seconds: {expires}")))?;
+    let expires = expires
+        .parse::<i64>()
+        .map_err(|_| malformed(format!("<expires> is not UNIX seconds: {expires}")))?;
     Ok(SessionKeyXml {
         short_key: required_text(root, "short_key")?,
         key_url: required_text(root, "key_url")?,
@@ -125,7 +150,9 @@ pub fn parse_session_key(xml: &str) -> Result<SessionKeyXml, ResponseError> {
         external_key: child_text(root, "external_key"),
         mail_subject: child_text(root, "mail_subject").unwrap_or_default(),
         // The body is multi-line: keep inner line breaks, trim only the ends.
-        mail_body: child(root, "mail_body").map(|n| text_of(n).trim().to_owned()).unwrap_or_default(),
+        mail_body: child(root, "mail_body")
+            .map(|n| text_of(n).trim().to_owned())
+            .unwrap_or_default(),
         ttl: child_text(root, "ttl").and_then(|t| t.parse().ok()),
     })
 }
@@ -147,14 +174,20 @@ pub fn parse_logged_in_reps(xml: &str) -> Result<Vec<LoggedInRep>, ResponseError
     root.children()
         .filter(|n| n.is_element() && n.tag_name().name() == "rep")
         .map(|rep| {
-            let id = rep.attribute("id").and_then(|v| v.parse().ok()).ok_or_else(|| malformed("<rep> without a numeric id"))?;
+            let id = rep
+                .attribute("id")
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| malformed("<rep> without a numeric id"))?;
             Ok(LoggedInRep {
                 id,
                 public_display_name: child_text(rep, "public_display_name").unwrap_or_default(),
                 private_display_name: child_text(rep, "private_display_name").unwrap_or_default(),
                 rep_type: child_text(rep, "type"),
-                support_session_count: child_text(rep, "support_session_count").and_then(|v| v.parse().ok()).unwrap_or(0),
-                showing_on_rep_list: child_text(rep, "showing_on_rep_list").is_some_and(|v| v == "1"),
+                support_session_count: child_text(rep, "support_session_count")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+                showing_on_rep_list: child_text(rep, "showing_on_rep_list")
+                    .is_some_and(|v| v == "1"),
             })
         })
         .collect()
@@ -176,9 +209,18 @@ pub fn parse_support_teams(xml: &str) -> Result<Vec<SupportTeam>, ResponseError>
         .children()
         .filter(|n| n.is_element() && n.tag_name().name() == "support_team")
         .filter_map(|t| {
-            let id = t.attribute("id").map(str::to_owned).or_else(|| child_text(t, "id"))?;
-            let name = child_text(t, "name").or_else(|| t.attribute("name").map(str::to_owned)).unwrap_or_else(|| id.clone());
-            Some(SupportTeam { id, name, code_name: child_text(t, "code_name") })
+            let id = t
+                .attribute("id")
+                .map(str::to_owned)
+                .or_else(|| child_text(t, "id"))?;
+            let name = child_text(t, "name")
+                .or_else(|| t.attribute("name").map(str::to_owned))
+                .unwrap_or_else(|| id.clone());
+            Some(SupportTeam {
+                id,
+                name,
+                code_name: child_text(t, "code_name"),
+            })
         })
         .collect())
 }
@@ -222,8 +264,12 @@ pub fn parse_session_list(xml: &str) -> Result<Vec<SupportSession>, ResponseErro
     root.children()
         .filter(|n| n.is_element() && n.tag_name().name() == "session")
         .map(|s| {
-            let lsid = s.attribute("lsid").ok_or_else(|| malformed("<session> without lsid"))?.to_owned();
-            let start = timestamp(child(s, "start_time")).ok_or_else(|| malformed(format!("session {lsid}: no start_time timestamp")))?;
+            let lsid = s
+                .attribute("lsid")
+                .ok_or_else(|| malformed("<session> without lsid"))?
+                .to_owned();
+            let start = timestamp(child(s, "start_time"))
+                .ok_or_else(|| malformed(format!("session {lsid}: no start_time timestamp")))?;
             let end = timestamp(child(s, "end_time"));
             let duration_seconds = child_text(s, "duration")
                 .and_then(|d| parse_duration(&d))
@@ -254,7 +300,12 @@ pub fn parse_session_listing(xml: &str) -> Result<Vec<(String, bool)>, ResponseE
     Ok(root
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "session_summary")
-        .filter_map(|n| Some((n.attribute("lsid")?.to_owned(), n.attribute("has_recording") == Some("1"))))
+        .filter_map(|n| {
+            Some((
+                n.attribute("lsid")?.to_owned(),
+                n.attribute("has_recording") == Some("1"),
+            ))
+        })
         .collect())
 }
 
@@ -284,33 +335,74 @@ https://support.example.com/?ak=f3c7150968a4cfb0e1585963fa1d2ba8</mail_body>
         assert_eq!(k.expires, 1575045322);
         assert_eq!(k.queue, "general");
         assert_eq!(k.external_key.as_deref(), Some("1234"));
-        assert_eq!(k.key_url, "https://support.example.com/?ak=f3c7150968a4cfb0e1585963fa1d2ba8");
-        assert!(k.mail_body.contains("directions.\n\nhttps://"), "{:?}", k.mail_body);
+        assert_eq!(
+            k.key_url,
+            "https://support.example.com/?ak=f3c7150968a4cfb0e1585963fa1d2ba8"
+        );
+        assert!(
+            k.mail_body.contains("directions.\n\nhttps://"),
+            "{:?}",
+            k.mail_body
+        );
     }
 
     #[test]
     fn any_namespace_or_none_is_accepted() {
-        let other = RECORDED_SESSION_KEY.replace("http://www.bomgar.com/namespaces/API/command", "http://www.beyondtrust.com/namespaces/API/command");
+        let other = RECORDED_SESSION_KEY.replace(
+            "http://www.bomgar.com/namespaces/API/command",
+            "http://www.beyondtrust.com/namespaces/API/command",
+        );
         assert_eq!(parse_session_key(&other).unwrap().short_key, "6187161");
         let prefixed = "<c:session_key xmlns:c=\"urn:x\"><c:short_key>1</c:short_key><c:key_url>u</c:key_url><c:expires>5</c:expires><c:queue>rep</c:queue><c:queue_id>1</c:queue_id></c:session_key>";
         let k = parse_session_key(prefixed).unwrap();
-        assert_eq!((k.queue.as_str(), k.queue_id.as_deref()), ("rep", Some("1")));
+        assert_eq!(
+            (k.queue.as_str(), k.queue_id.as_deref()),
+            ("rep", Some("1"))
+        );
     }
 
     #[test]
     fn quoted_errors_are_classified() {
         let e = parse_session_key(r#"<error xmlns="http://www.bomgar.com/namespaces/API/command">Error validating parameter 'queue_id': The representative could not be found</error>"#).unwrap_err();
-        assert!(matches!(e, ResponseError::Api { kind: ApiErrorKind::RepNotFound, .. }), "{e:?}");
-        let e = parse_session_key("<error>Requested support representative is not available at this time</error>").unwrap_err();
-        assert!(matches!(e, ResponseError::Api { kind: ApiErrorKind::RepNotAvailable, .. }));
+        assert!(
+            matches!(
+                e,
+                ResponseError::Api {
+                    kind: ApiErrorKind::RepNotFound,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let e = parse_session_key(
+            "<error>Requested support representative is not available at this time</error>",
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e,
+            ResponseError::Api {
+                kind: ApiErrorKind::RepNotAvailable,
+                ..
+            }
+        ));
         let e = parse_session_key("<error>Invalid action</error>").unwrap_err();
-        assert_eq!(e, ResponseError::Api { kind: ApiErrorKind::Other, message: "Invalid action".into() });
+        assert_eq!(
+            e,
+            ResponseError::Api {
+                kind: ApiErrorKind::Other,
+                message: "Invalid action".into()
+            }
+        );
     }
 
     #[test]
     fn malformed_responses_say_what_is_missing() {
-        assert!(matches!(parse_session_key("not xml"), Err(ResponseError::Malformed(_))));
-        let e = parse_session_key("<session_key><short_key>1</short_key></session_key>").unwrap_err();
+        assert!(matches!(
+            parse_session_key("not xml"),
+            Err(ResponseError::Malformed(_))
+        ));
+        let e =
+            parse_session_key("<session_key><short_key>1</short_key></session_key>").unwrap_err();
         assert_eq!(e, ResponseError::Malformed("missing <expires>".into()));
         let e = parse_session_key("<session_key><short_key>1</short_key><key_url>u</key_url><expires>soon</expires></session_key>").unwrap_err();
         assert!(e.to_string().contains("UNIX seconds"));
@@ -324,16 +416,37 @@ https://support.example.com/?ak=f3c7150968a4cfb0e1585963fa1d2ba8</mail_body>
         </logged_in_reps>"#;
         let reps = parse_logged_in_reps(xml).unwrap();
         assert_eq!(reps.len(), 2);
-        assert_eq!((reps[0].id, reps[0].support_session_count, reps[0].showing_on_rep_list), (1, 2, true));
-        assert_eq!((reps[1].public_display_name.as_str(), reps[1].showing_on_rep_list), ("Bob", false));
-        assert!(parse_logged_in_reps("<logged_in_reps/>").unwrap().is_empty());
+        assert_eq!(
+            (
+                reps[0].id,
+                reps[0].support_session_count,
+                reps[0].showing_on_rep_list
+            ),
+            (1, 2, true)
+        );
+        assert_eq!(
+            (
+                reps[1].public_display_name.as_str(),
+                reps[1].showing_on_rep_list
+            ),
+            ("Bob", false)
+        );
+        assert!(parse_logged_in_reps("<logged_in_reps/>")
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
     fn support_teams_tolerate_attribute_or_element_ids() {
         let xml = r#"<support_teams xmlns="x"><support_team id="3"><name>Tier 1</name><code_name>tier1</code_name></support_team><support_team><id>4</id><name>Tier 2</name></support_team></support_teams>"#;
         let teams = parse_support_teams(xml).unwrap();
-        assert_eq!(teams.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect::<Vec<_>>(), [("3", "Tier 1"), ("4", "Tier 2")]);
+        assert_eq!(
+            teams
+                .iter()
+                .map(|t| (t.id.as_str(), t.name.as_str()))
+                .collect::<Vec<_>>(),
+            [("3", "Tier 1"), ("4", "Tier 2")]
+        );
     }
 
     #[test]
@@ -343,16 +456,25 @@ https://support.example.com/?ak=f3c7150968a4cfb0e1585963fa1d2ba8</mail_body>
         let list = parse_session_list(xml).unwrap();
         assert_eq!(list.len(), 2);
         let s = &list[0];
-        assert_eq!((s.start, s.end, s.duration_seconds), (1733239565, Some(1733240467), 902));
+        assert_eq!(
+            (s.start, s.end, s.duration_seconds),
+            (1733239565, Some(1733240467), 902)
+        );
         assert_eq!(s.external_key.as_deref(), Some("4711"));
         assert_eq!(s.primary_rep.as_deref(), Some("Alice"));
-        assert_eq!(s.chat_view_url.as_deref(), Some("https://support.example.com/session_download.ns?lsid=c69a8e10&view=1"));
+        assert_eq!(
+            s.chat_view_url.as_deref(),
+            Some("https://support.example.com/session_download.ns?lsid=c69a8e10&view=1")
+        );
         assert_eq!((list[1].end, list[1].duration_seconds), (None, 0));
     }
 
     #[test]
     fn session_listing_reads_recording_flags() {
         let xml = r#"<session_summary_list xmlns="x"><session_summary lsid="a" has_recording="1"/><session_summary lsid="b" has_recording="0"/></session_summary_list>"#;
-        assert_eq!(parse_session_listing(xml).unwrap(), vec![("a".into(), true), ("b".into(), false)]);
+        assert_eq!(
+            parse_session_listing(xml).unwrap(),
+            vec![("a".into(), true), ("b".into(), false)]
+        );
     }
 }

@@ -12,10 +12,22 @@ use proptest::prelude::*;
 fn hostile() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
-            Just("&".to_owned()), Just("=".to_owned()), Just("#".to_owned()), Just("%".to_owned()),
-            Just("%20".to_owned()), Just("+".to_owned()), Just(" ".to_owned()), Just("?".to_owned()),
-            Just("/".to_owned()), Just("\u{0}".to_owned()), Just("\n".to_owned()), Just("\u{7f}".to_owned()),
-            Just("é".to_owned()), Just("漢".to_owned()), Just("🙂".to_owned()), Just("\u{202e}".to_owned()),
+            Just("&".to_owned()),
+            Just("=".to_owned()),
+            Just("#".to_owned()),
+            Just("%".to_owned()),
+            Just("%20".to_owned()),
+            Just("+".to_owned()),
+            Just(" ".to_owned()),
+            Just("?".to_owned()),
+            Just("/".to_owned()),
+            Just("\u{0}".to_owned()),
+            Just("\n".to_owned()),
+            Just("\u{7f}".to_owned()),
+            Just("é".to_owned()),
+            Just("漢".to_owned()),
+            Just("🙂".to_owned()),
+            Just("\u{202e}".to_owned()),
             "[a-zA-Z0-9._~-]{1,8}",
         ],
         1..24,
@@ -24,7 +36,11 @@ fn hostile() -> impl Strategy<Value = String> {
 }
 
 fn decoded(link: &str) -> Vec<(String, String)> {
-    url::Url::parse(link).expect("a link must parse").query_pairs().into_owned().collect()
+    url::Url::parse(link)
+        .expect("a link must parse")
+        .query_pairs()
+        .into_owned()
+        .collect()
 }
 
 fn host() -> ApplianceHost {

@@ -49,7 +49,14 @@ fn main() {
     let args = Args::parse();
     // The broker child runs on the runtime `bt-broker` builds; the sandbox
     // and the load generator use every CPU.
-    let rt = if args.serve_broker { bt_broker::server::runtime().expect("runtime") } else { tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime") };
+    let rt = if args.serve_broker {
+        bt_broker::server::runtime().expect("runtime")
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    };
     if args.serve_sandbox {
         rt.block_on(serve_sandbox());
     } else if args.serve_broker {
@@ -62,8 +69,13 @@ fn main() {
 
 /// Child mode: the sandbox appliance; prints its coordinates as one JSON line.
 async fn serve_sandbox() {
-    let sb = bt_broker::sandbox::start(bt_broker::sandbox::SandboxConfig::default()).await.expect("sandbox");
-    println!("{}", json!({"url": sb.url(), "client_id": sb.client_id(), "client_secret": sb.client_secret()}));
+    let sb = bt_broker::sandbox::start(bt_broker::sandbox::SandboxConfig::default())
+        .await
+        .expect("sandbox");
+    println!(
+        "{}",
+        json!({"url": sb.url(), "client_id": sb.client_id(), "client_secret": sb.client_secret()})
+    );
     std::io::stdout().flush().ok();
     bt_broker::server::shutdown_signal().await;
 }
@@ -96,24 +108,40 @@ impl Drop for ChildGuard {
 /// request), and waits for the coordinates the child prints first.
 fn spawn_child(flag: &str, env: &[(&str, String)]) -> Result<(ChildGuard, Value), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let log_path = std::env::temp_dir().join(format!("broker-bench-{}-{}.log", std::process::id(), flag.trim_start_matches('-')));
-    let log = std::fs::File::create(&log_path).map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    let log_path = std::env::temp_dir().join(format!(
+        "broker-bench-{}-{}.log",
+        std::process::id(),
+        flag.trim_start_matches('-')
+    ));
+    let log = std::fs::File::create(&log_path)
+        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
     let mut cmd = Command::new(exe);
-    cmd.arg(flag).stdin(Stdio::null()).stdout(log).stderr(Stdio::inherit());
+    cmd.arg(flag)
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(Stdio::inherit());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let child = cmd.spawn().map_err(|e| format!("cannot start {flag}: {e}"))?;
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {flag}: {e}"))?;
     let mut guard = ChildGuard(child, log_path.clone());
     let deadline = Instant::now() + Duration::from_secs(15);
     let first = loop {
         let text = std::fs::read_to_string(&log_path).unwrap_or_default();
-        if let Some(l) = text.lines().find(|l| l.starts_with("{\"url\"") || l.starts_with("{\"client_id\"")) {
+        if let Some(l) = text
+            .lines()
+            .find(|l| l.starts_with("{\"url\"") || l.starts_with("{\"client_id\""))
+        {
             break l.to_owned();
         }
         if Instant::now() > deadline || guard.0.try_wait().ok().flatten().is_some() {
             let _ = guard.0.kill();
-            return Err(format!("{flag}: the child did not print its address (see {})", log_path.display()));
+            return Err(format!(
+                "{flag}: the child did not print its address (see {})",
+                log_path.display()
+            ));
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -131,7 +159,12 @@ struct Outcome {
 }
 
 /// Waits for every client of a run and summarises their latencies (µs).
-async fn collect(mut tasks: tokio::task::JoinSet<(Vec<u64>, usize)>, concurrency: usize, total: usize, started: Instant) -> Outcome {
+async fn collect(
+    mut tasks: tokio::task::JoinSet<(Vec<u64>, usize)>,
+    concurrency: usize,
+    total: usize,
+    started: Instant,
+) -> Outcome {
     let (mut all, mut errors) = (Vec::with_capacity(total), 0);
     while let Some(r) = tasks.join_next().await {
         let (lat, e) = r.expect("worker");
@@ -140,7 +173,14 @@ async fn collect(mut tasks: tokio::task::JoinSet<(Vec<u64>, usize)>, concurrency
     }
     let elapsed = started.elapsed();
     all.sort_unstable();
-    Outcome { concurrency, completed: all.len(), errors, elapsed, p50_us: percentile(&all, 0.50), p99_us: percentile(&all, 0.99) }
+    Outcome {
+        concurrency,
+        completed: all.len(),
+        errors,
+        elapsed,
+        p50_us: percentile(&all, 0.50),
+        p99_us: percentile(&all, 0.99),
+    }
 }
 
 impl Outcome {
@@ -211,7 +251,12 @@ async fn one_request(http: &reqwest::Client, path: Path, ep: &Endpoints, i: usiz
             let mut req = http
                 .post(format!("{}/api/command", ep.sandbox_url))
                 .bearer_auth(&ep.appliance_token)
-                .form(&[("action", "generate_session_key"), ("type", "support"), ("queue_id", "general"), ("session.custom.external_key", key.as_str())]);
+                .form(&[
+                    ("action", "generate_session_key"),
+                    ("type", "support"),
+                    ("queue_id", "general"),
+                    ("session.custom.external_key", key.as_str()),
+                ]);
             if path == Path::DirectPerCall {
                 req = req.header("connection", "close");
             }
@@ -232,7 +277,11 @@ async fn one_request(http: &reqwest::Client, path: Path, ep: &Endpoints, i: usiz
             // Read the body so the connection is reused, and check the sandbox
             // really answered with a key (not an <error>).
             match r.bytes().await {
-                Ok(b) => ok && b.windows(11).any(|w| w == b"short_key\":" || w == b"<short_key>"),
+                Ok(b) => {
+                    ok && b
+                        .windows(11)
+                        .any(|w| w == b"short_key\":" || w == b"<short_key>")
+                }
                 Err(_) => false,
             }
         }
@@ -242,7 +291,13 @@ async fn one_request(http: &reqwest::Client, path: Path, ep: &Endpoints, i: usiz
 
 /// Closed loop: each client sends its next request as soon as the previous
 /// answer arrives, so the run measures throughput at saturation.
-async fn run_closed_loop(path: Path, ep: &Arc<Endpoints>, concurrency: usize, total: usize, max: Duration) -> Outcome {
+async fn run_closed_loop(
+    path: Path,
+    ep: &Arc<Endpoints>,
+    concurrency: usize,
+    total: usize,
+    max: Duration,
+) -> Outcome {
     let http = path.client(concurrency);
     // Warm-up: open connections, fill caches.
     let warm = (concurrency * 2).max(50);
@@ -290,7 +345,13 @@ async fn run_closed_loop(path: Path, ep: &Arc<Endpoints>, concurrency: usize, to
 /// compare), the way independent agents click. A request whose client is
 /// still waiting on its previous answer is timed from its scheduled arrival,
 /// so slow answers cannot hide the requests queued behind them.
-async fn run_open_loop(path: Path, ep: &Arc<Endpoints>, concurrency: usize, rate: f64, total: usize) -> Outcome {
+async fn run_open_loop(
+    path: Path,
+    ep: &Arc<Endpoints>,
+    concurrency: usize,
+    rate: f64,
+    total: usize,
+) -> Outcome {
     use rand::{Rng, SeedableRng};
     let http = path.client(concurrency);
     for _ in 0..concurrency {
@@ -337,7 +398,12 @@ async fn run_open_loop(path: Path, ep: &Arc<Endpoints>, concurrency: usize, rate
 /// The broker's p99 minus the direct-per-call p99 of the `nth` pair of
 /// open-loop runs at `rate`, in ms.
 fn added_p99_ms(open: &[OpenRun], rate: f64, nth: usize) -> f64 {
-    let nth_p99 = |path: Path| open.iter().filter(|r| r.path == path && r.rate == rate).nth(nth).map_or(0, |r| r.outcome.p99_us) as f64;
+    let nth_p99 = |path: Path| {
+        open.iter()
+            .filter(|r| r.path == path && r.rate == rate)
+            .nth(nth)
+            .map_or(0, |r| r.outcome.p99_us) as f64
+    };
     (nth_p99(Path::Broker) - nth_p99(Path::DirectPerCall)) / 1000.0
 }
 
@@ -352,13 +418,24 @@ fn cpu_time(pid: u32) -> Option<Duration> {
 
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, m)| m.trim().to_owned()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -400,12 +477,24 @@ async fn bench(args: Args) -> Result<(), String> {
     let env = [
         ("BT_LISTEN", "127.0.0.1:0".to_owned()),
         ("BT_APPLIANCE_URL", sb_url.clone()),
-        ("BT_CLIENT_ID", sb["client_id"].as_str().ok_or("client id")?.to_owned()),
-        ("BT_CLIENT_SECRET", sb["client_secret"].as_str().ok_or("client secret")?.to_owned()),
+        (
+            "BT_CLIENT_ID",
+            sb["client_id"].as_str().ok_or("client id")?.to_owned(),
+        ),
+        (
+            "BT_CLIENT_SECRET",
+            sb["client_secret"]
+                .as_str()
+                .ok_or("client secret")?
+                .to_owned(),
+        ),
         ("BT_HOST_SECRETS", format!("bench={HOST_SECRET}")),
         // One caller identity sends every request: lift the per-identity limit.
         ("BT_RATE_LIMIT", "1000000".to_owned()),
-        ("BT_LOG", std::env::var("BT_LOG").unwrap_or_else(|_| "info".into())),
+        (
+            "BT_LOG",
+            std::env::var("BT_LOG").unwrap_or_else(|_| "info".into()),
+        ),
     ];
     let (broker_child, br) = spawn_child("--serve-broker", &env)?;
     let broker_pid = broker_child.0.id();
@@ -415,7 +504,10 @@ async fn bench(args: Args) -> Result<(), String> {
     let http = reqwest::Client::new();
     let tok: Value = http
         .post(format!("{sb_url}/oauth2/token"))
-        .basic_auth(sb["client_id"].as_str().unwrap(), sb["client_secret"].as_str())
+        .basic_auth(
+            sb["client_id"].as_str().unwrap(),
+            sb["client_secret"].as_str(),
+        )
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
@@ -423,7 +515,10 @@ async fn bench(args: Args) -> Result<(), String> {
         .json()
         .await
         .map_err(|e| e.to_string())?;
-    let appliance_token = tok["access_token"].as_str().ok_or("no sandbox token")?.to_owned();
+    let appliance_token = tok["access_token"]
+        .as_str()
+        .ok_or("no sandbox token")?
+        .to_owned();
     let now = bt_broker::auth::now_unix();
     // Valid for the whole run (the broker caps host tokens at 15 minutes).
     let host_token = jsonwebtoken::encode(
@@ -432,17 +527,39 @@ async fn bench(args: Args) -> Result<(), String> {
         &jsonwebtoken::EncodingKey::from_secret(HOST_SECRET.as_bytes()),
     )
     .map_err(|e| e.to_string())?;
-    let ep = Arc::new(Endpoints { sandbox_url: sb_url.clone(), broker_url: broker_url.clone(), appliance_token, host_token });
+    let ep = Arc::new(Endpoints {
+        sandbox_url: sb_url.clone(),
+        broker_url: broker_url.clone(),
+        appliance_token,
+        host_token,
+    });
 
     let run_started = Instant::now();
     let mut closed: Vec<ClosedRun> = Vec::new();
     for concurrency in CLOSED_CLIENTS {
-        let total = if concurrency == 1 { (args.requests / 10).max(100) } else { args.requests };
+        let total = if concurrency == 1 {
+            (args.requests / 10).max(100)
+        } else {
+            args.requests
+        };
         for path in Path::ALL {
-            let (b0, s0) = (cpu_time(broker_pid).unwrap_or_default(), cpu_time(sandbox_pid).unwrap_or_default());
+            let (b0, s0) = (
+                cpu_time(broker_pid).unwrap_or_default(),
+                cpu_time(sandbox_pid).unwrap_or_default(),
+            );
             let o = run_closed_loop(path, &ep, concurrency, total, max).await;
-            let per = |d: Duration| if o.completed == 0 { 0.0 } else { d.as_secs_f64() * 1e6 / o.completed as f64 };
-            let broker_cpu_us = if path == Path::Broker { per(cpu_time(broker_pid).unwrap_or_default().saturating_sub(b0)) } else { 0.0 };
+            let per = |d: Duration| {
+                if o.completed == 0 {
+                    0.0
+                } else {
+                    d.as_secs_f64() * 1e6 / o.completed as f64
+                }
+            };
+            let broker_cpu_us = if path == Path::Broker {
+                per(cpu_time(broker_pid).unwrap_or_default().saturating_sub(b0))
+            } else {
+                0.0
+            };
             let sandbox_cpu_us = per(cpu_time(sandbox_pid).unwrap_or_default().saturating_sub(s0));
             eprintln!(
                 "closed {:>36} c={concurrency:<4} {:>6} ok {:>4} err {:>7.0} req/s  p50 {} ms  p99 {} ms",
@@ -453,7 +570,12 @@ async fn bench(args: Args) -> Result<(), String> {
                 ms(o.p50_us),
                 ms(o.p99_us)
             );
-            closed.push(ClosedRun { path, outcome: o, broker_cpu_us, sandbox_cpu_us });
+            closed.push(ClosedRun {
+                path,
+                outcome: o,
+                broker_cpu_us,
+                sandbox_cpu_us,
+            });
         }
     }
     let mut open: Vec<OpenRun> = Vec::new();
@@ -461,8 +583,19 @@ async fn bench(args: Args) -> Result<(), String> {
         let total = ((rate * args.open_seconds as f64) as usize).max(1000);
         for path in Path::ALL {
             let o = run_open_loop(path, &ep, 64, rate, total).await;
-            eprintln!("open   {:>36} c=64 @{rate:>5} req/s {:>6} ok {:>4} err  p50 {} ms  p99 {} ms", path.name(), o.completed, o.errors, ms(o.p50_us), ms(o.p99_us));
-            open.push(OpenRun { path, rate, outcome: o });
+            eprintln!(
+                "open   {:>36} c=64 @{rate:>5} req/s {:>6} ok {:>4} err  p50 {} ms  p99 {} ms",
+                path.name(),
+                o.completed,
+                o.errors,
+                ms(o.p50_us),
+                ms(o.p99_us)
+            );
+            open.push(OpenRun {
+                path,
+                rate,
+                outcome: o,
+            });
         }
     }
     // More pairs at the judged rate (the sweep ran the first).
@@ -472,39 +605,92 @@ async fn bench(args: Args) -> Result<(), String> {
         for path in [Path::DirectPerCall, Path::Broker] {
             let o = run_open_loop(path, &ep, 64, JUDGED_RATE, total).await;
             eprintln!("open   {:>36} c=64 @{JUDGED_RATE:>5} req/s {:>6} ok {:>4} err  p50 {} ms  p99 {} ms (pair {})", path.name(), o.completed, o.errors, ms(o.p50_us), ms(o.p99_us), pair + 1);
-            open.push(OpenRun { path, rate: JUDGED_RATE, outcome: o });
+            open.push(OpenRun {
+                path,
+                rate: JUDGED_RATE,
+                outcome: o,
+            });
         }
         judged.push(added_p99_ms(&open, JUDGED_RATE, pair));
     }
     let run_time = run_started.elapsed();
 
-    let metrics = http.get(format!("{broker_url}/metrics")).send().await.map_err(|e| e.to_string())?.text().await.map_err(|e| e.to_string())?;
+    let metrics = http
+        .get(format!("{broker_url}/metrics"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
     let broker_tokens: u64 = metrics
         .lines()
         .filter(|l| l.starts_with("bt_broker_token_refreshes_total{"))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum::<f64>() as u64;
-    let stats: Value = http.get(format!("{sb_url}/__sandbox/stats")).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+    let stats: Value = http
+        .get(format!("{sb_url}/__sandbox/stats"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
     let sandbox_token_requests = stats["token_requests"].as_u64().unwrap_or(0);
     let rss_kib = vm_hwm_kib(broker_pid).ok_or("cannot read the broker's VmHWM")?;
     drop(broker_child);
     drop(sandbox_child);
 
     // Budgets.
-    let closed_at = |path: Path, c: usize| closed.iter().find(|r| r.path == path && r.outcome.concurrency == c).expect("closed run");
-    let open_at = |path: Path, rate: f64| &open.iter().find(|r| r.path == path && r.rate == rate).expect("open run").outcome;
+    let closed_at = |path: Path, c: usize| {
+        closed
+            .iter()
+            .find(|r| r.path == path && r.outcome.concurrency == c)
+            .expect("closed run")
+    };
+    let open_at = |path: Path, rate: f64| {
+        &open
+            .iter()
+            .find(|r| r.path == path && r.rate == rate)
+            .expect("open run")
+            .outcome
+    };
     let added = |a: &Outcome, b: &Outcome| (a.p99_us as f64 - b.p99_us as f64) / 1000.0;
-    let judged_list = judged.iter().map(|a| format!("{a:+.2}")).collect::<Vec<_>>().join(", ");
+    let judged_list = judged
+        .iter()
+        .map(|a| format!("{a:+.2}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     judged.sort_by(f64::total_cmp);
     let judged_added = judged[judged.len() / 2];
-    let judged_vs_kept_alive = added(open_at(Path::Broker, JUDGED_RATE), open_at(Path::DirectKeptAlive, JUDGED_RATE));
-    let closed64_added = added(&closed_at(Path::Broker, 64).outcome, &closed_at(Path::DirectPerCall, 64).outcome);
-    let best_broker_rps = closed.iter().filter(|r| r.path == Path::Broker).map(|r| r.outcome.rps()).fold(0.0, f64::max);
-    let errors: usize = closed.iter().map(|r| r.outcome.errors).chain(open.iter().map(|r| r.outcome.errors)).sum();
+    let judged_vs_kept_alive = added(
+        open_at(Path::Broker, JUDGED_RATE),
+        open_at(Path::DirectKeptAlive, JUDGED_RATE),
+    );
+    let closed64_added = added(
+        &closed_at(Path::Broker, 64).outcome,
+        &closed_at(Path::DirectPerCall, 64).outcome,
+    );
+    let best_broker_rps = closed
+        .iter()
+        .filter(|r| r.path == Path::Broker)
+        .map(|r| r.outcome.rps())
+        .fold(0.0, f64::max);
+    let errors: usize = closed
+        .iter()
+        .map(|r| r.outcome.errors)
+        .chain(open.iter().map(|r| r.outcome.errors))
+        .sum();
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
 
-    let date = time::OffsetDateTime::now_utc().format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_default();
-    let nproc = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let date = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC"
+        ))
+        .unwrap_or_default();
+    let nproc = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let log = std::env::var("BT_LOG").unwrap_or_else(|_| "info".into());
     let mut md = String::new();
     md.push_str(&format!("\n## bt-broker — {date}\n\n"));
@@ -518,15 +704,44 @@ async fn bench(args: Args) -> Result<(), String> {
     md.push_str(&format!("### Open loop: 64 clients, random (Poisson) arrivals\n\nEach run lasts about {} s; a request whose client is still busy is timed from its scheduled arrival.\n\n", args.open_seconds));
     md.push_str("| total req/s | path | requests | errors | p50 ms | p99 ms | p99 added by the broker |\n|---:|---|---:|---:|---:|---:|---:|\n");
     for r in open.iter().take(OPEN_RATES.len() * Path::ALL.len()) {
-        let extra = if r.path == Path::Broker { format!("{:+.2} ms", added(&r.outcome, open_at(Path::DirectPerCall, r.rate))) } else { String::new() };
-        md.push_str(&format!("| {:.0} | {} | {} | {} | {} | {} | {extra} |\n", r.rate, r.path.name(), r.outcome.completed, r.outcome.errors, ms(r.outcome.p50_us), ms(r.outcome.p99_us)));
+        let extra = if r.path == Path::Broker {
+            format!(
+                "{:+.2} ms",
+                added(&r.outcome, open_at(Path::DirectPerCall, r.rate))
+            )
+        } else {
+            String::new()
+        };
+        md.push_str(&format!(
+            "| {:.0} | {} | {} | {} | {} | {} | {extra} |\n",
+            r.rate,
+            r.path.name(),
+            r.outcome.completed,
+            r.outcome.errors,
+            ms(r.outcome.p50_us),
+            ms(r.outcome.p99_us)
+        ));
     }
     md.push_str("\n### Closed loop: each client sends its next request when the previous answer arrives\n\nThe sandbox answers at once, so these runs saturate the shared CPUs: they measure throughput, and their latency is mostly queueing (≈ clients ÷ throughput).\n\n");
     md.push_str("| clients | path | requests | errors | req/s | p50 ms | p99 ms | broker CPU µs/req | sandbox CPU µs/req |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for r in &closed {
         let o = &r.outcome;
-        let broker_cpu = if r.path == Path::Broker { format!("{:.0}", r.broker_cpu_us) } else { "–".into() };
-        md.push_str(&format!("| {} | {} | {} | {} | {:.0} | {} | {} | {broker_cpu} | {:.0} |\n", o.concurrency, r.path.name(), o.completed, o.errors, o.rps(), ms(o.p50_us), ms(o.p99_us), r.sandbox_cpu_us));
+        let broker_cpu = if r.path == Path::Broker {
+            format!("{:.0}", r.broker_cpu_us)
+        } else {
+            "–".into()
+        };
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {:.0} | {} | {} | {broker_cpu} | {:.0} |\n",
+            o.concurrency,
+            r.path.name(),
+            o.completed,
+            o.errors,
+            o.rps(),
+            ms(o.p50_us),
+            ms(o.p99_us),
+            r.sandbox_cpu_us
+        ));
     }
     md.push_str(&format!(
         "\n| budget | measured | |\n|---|---|---|\n| ≤1 ms p99 added over the sandbox at 64 clients (open loop, {JUDGED_RATE:.0} req/s, vs direct with a connection per call; median of {JUDGED_PAIRS} pairs) | {judged_added:+.2} ms (pairs: {judged_list} ms; first pair vs kept-alive direct: {judged_vs_kept_alive:+.2} ms) | {} |\n| ≥5,000 key requests/s through the broker, sandbox answering at once | {best_broker_rps:.0} req/s (best closed-loop run) | {} |\n| broker peak RSS ≤50 MB | {:.1} MB (VmHWM) | {} |\n| one appliance token request per run | {broker_tokens} by the broker ({sandbox_token_requests} at the sandbox, one of them the load generator's own for the direct runs) | {} |\n| no failed requests | {errors} | {} |\n",
@@ -548,7 +763,11 @@ async fn bench(args: Args) -> Result<(), String> {
     ));
     print!("{md}");
     if let Some(out) = &args.out {
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(out).map_err(|e| format!("cannot open {}: {e}", out.display()))?;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(out)
+            .map_err(|e| format!("cannot open {}: {e}", out.display()))?;
         f.write_all(md.as_bytes()).map_err(|e| e.to_string())?;
         eprintln!("appended to {}", out.display());
     }

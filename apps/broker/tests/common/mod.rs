@@ -37,11 +37,17 @@ impl Harness {
 
     /// Starts a sandbox, lets `tweak` adjust the broker config, starts the broker.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
-        let sandbox = sandbox::start(SandboxConfig::default()).await.expect("sandbox");
+        let sandbox = sandbox::start(SandboxConfig::default())
+            .await
+            .expect("sandbox");
         let mut config = config_for(&sandbox);
         tweak(&mut config);
         let broker = bt_broker::start(config).await.expect("broker");
-        Self { sandbox, broker, http: client() }
+        Self {
+            sandbox,
+            broker,
+            http: client(),
+        }
     }
 
     pub fn sb(&self) -> SandboxHandle {
@@ -53,20 +59,36 @@ impl Harness {
     }
 
     pub async fn post_key(&self, token: &str, body: Value) -> (u16, Value) {
-        let r = self.http.post(self.url("/v1/session-keys")).bearer_auth(token).json(&body).send().await.expect("request");
+        let r = self
+            .http
+            .post(self.url("/v1/session-keys"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
-        let r = self.http.get(self.url(path)).bearer_auth(token).send().await.expect("request");
+        let r = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
 }
 
 pub fn now() -> u64 {
@@ -79,7 +101,12 @@ pub fn claims(sub: &str) -> Value {
 }
 
 pub fn sign(claims: &Value, secret: &str) -> String {
-    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }
 
 /// A valid host token for `sub`.
@@ -96,5 +123,9 @@ pub fn message(body: &Value) -> &str {
 }
 
 pub fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }

@@ -16,7 +16,15 @@ pub fn js_prop(obj: &JsValue, key: &str) -> JsValue {
 pub fn js_string(obj: &JsValue, key: &str) -> Option<String> {
     let v = js_prop(obj, key);
     v.as_string()
-        .or_else(|| v.as_f64().and_then(|_| js_sys::Number::from(v.clone()).to_string_with_radix(10).ok()).map(String::from))
+        .or_else(|| {
+            v.as_f64()
+                .and_then(|_| {
+                    js_sys::Number::from(v.clone())
+                        .to_string_with_radix(10)
+                        .ok()
+                })
+                .map(String::from)
+        })
         .filter(|s| !s.is_empty())
 }
 
