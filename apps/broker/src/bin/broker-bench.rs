@@ -395,6 +395,15 @@ async fn run_open_loop(
     collect(tasks, concurrency, total, started).await
 }
 
+async fn get_text(http: &reqwest::Client, url: &str) -> Result<String, String> {
+    let resp = http
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    resp.text().await.map_err(|e| format!("{url}: {e}"))
+}
+
 /// The broker's p99 minus the direct-per-call p99 of the `nth` pair of
 /// open-loop runs at `rate`, in ms.
 fn added_p99_ms(open: &[OpenRun], rate: f64, nth: usize) -> f64 {
@@ -579,63 +588,45 @@ async fn bench(args: Args) -> Result<(), String> {
         }
     }
     let mut open: Vec<OpenRun> = Vec::new();
-    for rate in OPEN_RATES {
+    // The sweep, then more pairs at the judged rate (the sweep ran the first).
+    let schedule = OPEN_RATES
+        .iter()
+        .flat_map(|&rate| Path::ALL.map(|path| (rate, path)))
+        .chain(
+            (1..JUDGED_PAIRS)
+                .flat_map(|_| [Path::DirectPerCall, Path::Broker].map(|path| (JUDGED_RATE, path))),
+        );
+    for (rate, path) in schedule {
         let total = ((rate * args.open_seconds as f64) as usize).max(1000);
-        for path in Path::ALL {
-            let o = run_open_loop(path, &ep, 64, rate, total).await;
-            eprintln!(
-                "open   {:>36} c=64 @{rate:>5} req/s {:>6} ok {:>4} err  p50 {} ms  p99 {} ms",
-                path.name(),
-                o.completed,
-                o.errors,
-                ms(o.p50_us),
-                ms(o.p99_us)
-            );
-            open.push(OpenRun {
-                path,
-                rate,
-                outcome: o,
-            });
-        }
+        let o = run_open_loop(path, &ep, 64, rate, total).await;
+        eprintln!(
+            "open   {:>36} c=64 @{rate:>5} req/s {:>6} ok {:>4} err  p50 {} ms  p99 {} ms",
+            path.name(),
+            o.completed,
+            o.errors,
+            ms(o.p50_us),
+            ms(o.p99_us)
+        );
+        open.push(OpenRun {
+            path,
+            rate,
+            outcome: o,
+        });
     }
-    // More pairs at the judged rate (the sweep ran the first).
-    let mut judged: Vec<f64> = vec![added_p99_ms(&open, JUDGED_RATE, 0)];
-    for pair in 1..JUDGED_PAIRS {
-        let total = ((JUDGED_RATE * args.open_seconds as f64) as usize).max(1000);
-        for path in [Path::DirectPerCall, Path::Broker] {
-            let o = run_open_loop(path, &ep, 64, JUDGED_RATE, total).await;
-            eprintln!("open   {:>36} c=64 @{JUDGED_RATE:>5} req/s {:>6} ok {:>4} err  p50 {} ms  p99 {} ms (pair {})", path.name(), o.completed, o.errors, ms(o.p50_us), ms(o.p99_us), pair + 1);
-            open.push(OpenRun {
-                path,
-                rate: JUDGED_RATE,
-                outcome: o,
-            });
-        }
-        judged.push(added_p99_ms(&open, JUDGED_RATE, pair));
-    }
+    let mut judged: Vec<f64> = (0..JUDGED_PAIRS)
+        .map(|pair| added_p99_ms(&open, JUDGED_RATE, pair))
+        .collect();
     let run_time = run_started.elapsed();
 
-    let metrics = http
-        .get(format!("{broker_url}/metrics"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
+    let metrics = get_text(&http, &format!("{broker_url}/metrics")).await?;
     let broker_tokens: u64 = metrics
         .lines()
         .filter(|l| l.starts_with("bt_broker_token_refreshes_total{"))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum::<f64>() as u64;
-    let stats: Value = http
-        .get(format!("{sb_url}/__sandbox/stats"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let stats: Value =
+        serde_json::from_str(&get_text(&http, &format!("{sb_url}/__sandbox/stats")).await?)
+            .map_err(|e| format!("sandbox stats: {e}"))?;
     let sandbox_token_requests = stats["token_requests"].as_u64().unwrap_or(0);
     let rss_kib = vm_hwm_kib(broker_pid).ok_or("cannot read the broker's VmHWM")?;
     drop(broker_child);
