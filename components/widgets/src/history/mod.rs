@@ -80,15 +80,15 @@ fn SessionTable(sessions: Vec<SessionSummary>) -> impl IntoView {
             let duration = s.duration_seconds;
             let running = s.end.is_none();
             view! {
-                <tr data-lsid=s.lsid.clone()>
-                    <td>{s.primary_customer.clone().unwrap_or_default()}</td>
-                    <td>{s.primary_rep.clone().unwrap_or_default()}</td>
-                    <td><time datetime=datetime>{Signal::derive(move || time::local_datetime(&start, lang.get().tag()))}</time></td>
-                    <td>{Signal::derive(move || if running { crate::i18n::history(lang.get()).in_progress.to_owned() } else { time::clock(duration) })}</td>
-                    <td>{s.chat_url.clone().map(|url| view! {
+                <tr role="row" data-lsid=s.lsid.clone()>
+                    <td role="cell">{s.primary_customer.clone().unwrap_or_default()}</td>
+                    <td role="cell">{s.primary_rep.clone().unwrap_or_default()}</td>
+                    <td role="cell"><time datetime=datetime>{Signal::derive(move || time::local_datetime(&start, lang.get().tag()))}</time></td>
+                    <td role="cell">{Signal::derive(move || if running { crate::i18n::history(lang.get()).in_progress.to_owned() } else { time::clock(duration) })}</td>
+                    <td role="cell">{s.chat_url.clone().map(|url| view! {
                         <a href=url target="_blank" rel="noopener noreferrer">{tr!(lang, history.view_transcript)}</a>
                     })}</td>
-                    <td class="bt-recording">
+                    <td role="cell" class="bt-recording">
                         <span class=if s.has_recording { "bt-badge" } else { "bt-muted" }>
                             {if s.has_recording { tr!(lang, history.recorded) } else { tr!(lang, history.not_recorded) }}
                         </span>
@@ -99,19 +99,47 @@ fn SessionTable(sessions: Vec<SessionSummary>) -> impl IntoView {
         .collect_view();
     view! {
         <div class="bt-table-wrap">
-            <table class="bt-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr!(lang, history.col_customer)}</th>
-                        <th scope="col">{tr!(lang, history.col_rep)}</th>
-                        <th scope="col">{tr!(lang, history.col_start)}</th>
-                        <th scope="col">{tr!(lang, history.col_duration)}</th>
-                        <th scope="col">{tr!(lang, history.col_transcript)}</th>
-                        <th scope="col">{tr!(lang, history.col_recording)}</th>
+            <table role="table" class="bt-table" style=move || column_labels(lang.get())>
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th role="columnheader" scope="col">{tr!(lang, history.col_customer)}</th>
+                        <th role="columnheader" scope="col">{tr!(lang, history.col_rep)}</th>
+                        <th role="columnheader" scope="col">{tr!(lang, history.col_start)}</th>
+                        <th role="columnheader" scope="col">{tr!(lang, history.col_duration)}</th>
+                        <th role="columnheader" scope="col">{tr!(lang, history.col_transcript)}</th>
+                        <th role="columnheader" scope="col">{tr!(lang, history.col_recording)}</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody role="rowgroup">{rows}</tbody>
             </table>
         </div>
     }
+}
+
+/// The column names as CSS custom properties (`--bt-col-1: "Primary
+/// Customer"; ...`). In a narrow column each row is shown as a card and
+/// `td::before { content: var(--bt-col-N) }` labels its lines: one attribute
+/// on the table instead of a label on every cell. The explicit ARIA roles
+/// keep the table's semantics where a browser drops them for a table whose
+/// `display` changed (WebKit does).
+fn column_labels(lang: crate::i18n::Lang) -> String {
+    let t = crate::i18n::history(lang);
+    [
+        t.col_customer,
+        t.col_rep,
+        t.col_start,
+        t.col_duration,
+        t.col_transcript,
+        t.col_recording,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, label)| {
+        format!(
+            "--bt-col-{}:\"{}\";",
+            i + 1,
+            label.replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    })
+    .collect()
 }

@@ -181,3 +181,66 @@ async fn headers_follow_the_language() {
     assert!(m.text().contains("Technicien principal"));
     assert!(m.text().contains("Voir la transcription"));
 }
+
+#[wasm_bindgen_test]
+async fn a_narrow_column_shows_each_session_as_a_labelled_card() {
+    let host = FakeHost::new().record(Some("4711"));
+    host.respond(Method::Get, "/v1/sessions", 200, SESSIONS);
+    let m = mount(&host, || view! { <SessionHistory/> });
+    wait_for("rows", || m.find("tbody tr").is_some()).await;
+    let window = web_sys::window().unwrap();
+    let style = |selector: &str, pseudo: &str, property: &str| {
+        window
+            .get_computed_style_with_pseudo_elt(&m.get(selector), pseudo)
+            .unwrap()
+            .unwrap()
+            .get_property_value(property)
+            .unwrap()
+    };
+
+    // Wide: a table, no cell labels.
+    m.root.style().set_property("width", "900px").unwrap();
+    assert_eq!(style("tbody tr", "", "display"), "table-row");
+    assert_eq!(
+        style("tr[data-lsid=new] td:nth-child(2)", "::before", "content"),
+        "none"
+    );
+
+    // A Salesforce-sidebar width: cards whose lines carry the column names.
+    m.root.style().set_property("width", "320px").unwrap();
+    assert_eq!(style("tbody tr", "", "display"), "block");
+    let labels: Vec<String> = (1..=6)
+        .map(|n| {
+            style(
+                &format!("tr[data-lsid=new] td:nth-child({n})"),
+                "::before",
+                "content",
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "\"Primary Customer\"",
+            "\"Primary Representative\"",
+            "\"Start Time\"",
+            "\"Duration\"",
+            "\"Transcript\"",
+            "\"Recording\""
+        ]
+    );
+    // The header row is only hidden from sight: screen readers still get it,
+    // and the cells keep their table roles although they are now blocks.
+    assert_ne!(style("thead", "", "display"), "none");
+    assert_eq!(style("thead", "", "width"), "1px");
+    assert_eq!(m.all("thead th[role=columnheader]").len(), 6);
+    assert_eq!(m.all("tr[data-lsid=new] td[role=cell]").len(), 6);
+    // Nothing scrolls sideways any more.
+    let wrap = m.get(".bt-table-wrap");
+    assert!(
+        wrap.scroll_width() <= wrap.client_width(),
+        "{} > {}",
+        wrap.scroll_width(),
+        wrap.client_width()
+    );
+}
