@@ -107,3 +107,8 @@ export function demoSuite() {
   });
   return suite;
 }
+
+/** Chooses a Jump form in the widget's "Jump method" list, as an agent does first. */
+export async function pickJumpMethod(frame, name) {
+  await frame.getByLabel('Jump method', { exact: true }).selectOption({ label: name });
+}

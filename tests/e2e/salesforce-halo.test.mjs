@@ -3,7 +3,7 @@
 // page, with the real salesforce-case and halo bundles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSuite, openPage, waitReady, nextLink, assertAccessible } from './harness.mjs';
+import { demoSuite, openPage, waitReady, nextLink, assertAccessible, pickJumpMethod } from './harness.mjs';
 
 const CASE_ID = '5003000000D8cuIAAR';
 const suite = demoSuite();
@@ -38,6 +38,7 @@ test('Salesforce "Web Session Key": opens the web console key dialog for this ca
 for (const [view, type, operation] of [['jump', 'rep', 'generate'], ['web-jump', 'web_console', 'execute']]) {
   test(`Salesforce "${view}": Push and Start Remote builds the ${type} client_script link`, async () => {
     const s = await salesforce(view);
+    await pickJumpMethod(s.frame, 'Push and Start Remote');
     const form = s.frame.getByRole('form', { name: 'Push and Start Remote', exact: true });
     await form.getByLabel('Hostname or IP address', { exact: true }).fill('ABCDEF02');
     await form.getByLabel('Jumpoint', { exact: true }).selectOption('Network01');

@@ -3,7 +3,7 @@
 // single-file help-center asset, against the sandbox broker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSuite, openPage, waitReady, nextLink, assertAccessible } from './harness.mjs';
+import { demoSuite, openPage, waitReady, nextLink, assertAccessible, pickJumpMethod } from './harness.mjs';
 
 const suite = demoSuite();
 
@@ -53,7 +53,9 @@ const JUMPS = [
 test('Zendesk: every Jump form opens the right client_script URL with the ticket as external key', async () => {
   const z = await zendesk();
   for (const j of JUMPS) {
+    await pickJumpMethod(z.app, j.form);
     const form = z.app.getByRole('form', { name: j.form, exact: true });
+    for (const other of JUMPS.filter((o) => o !== j)) assert.equal(await z.app.getByRole('form', { name: other.form, exact: true }).count(), 0, `only ${j.form} shows`);
     for (const [label, value] of Object.entries(j.fill)) await form.getByLabel(label, { exact: true }).fill(value);
     for (const [label, value] of Object.entries(j.select || {})) await form.getByLabel(label, { exact: true }).selectOption(value);
     const before = z.links.length;
@@ -71,6 +73,7 @@ test('Zendesk: every Jump form opens the right client_script URL with the ticket
 
 test('Zendesk: a URL typed as a hostname is refused with the field message, nothing opens', async () => {
   const z = await zendesk();
+  await pickJumpMethod(z.app, 'Push and Start Local');
   const form = z.app.getByRole('form', { name: 'Push and Start Local', exact: true });
   await form.getByLabel('Hostname', { exact: true }).fill('https://pc-0042/');
   await form.getByLabel('Hostname', { exact: true }).press('Enter');

@@ -69,6 +69,7 @@ pub static JUMP: JumpText = JumpText {
     m_shell: "Shell-Sitzung starten",
     m_vpro: "vPro-Sitzung starten",
     m_vnc: "VNC-Sitzung starten",
+    f_method: "Jump-Methode",
     f_search: "Jump-Client suchen",
     f_hostname: "Hostname",
     f_target: "Hostname oder IP-Adresse",

@@ -70,6 +70,7 @@ pub static JUMP: JumpText = JumpText {
     m_shell: "Start Shell Session",
     m_vpro: "Start vPro Session",
     m_vnc: "Start VNC Session",
+    f_method: "Jump method",
     f_search: "Jump Client search",
     f_hostname: "Hostname",
     f_target: "Hostname or IP address",

@@ -70,6 +70,7 @@ pub static JUMP: JumpText = JumpText {
     m_shell: "Iniciar sesión de shell",
     m_vpro: "Iniciar sesión vPro",
     m_vnc: "Iniciar sesión VNC",
+    f_method: "Método de Jump",
     f_search: "Buscar cliente Jump",
     f_hostname: "Nombre de host",
     f_target: "Nombre de host o dirección IP",

@@ -69,6 +69,7 @@ pub static JUMP: JumpText = JumpText {
     m_shell: "Démarrer une session Shell",
     m_vpro: "Démarrer une session vPro",
     m_vnc: "Démarrer une session VNC",
+    f_method: "Méthode de Jump",
     f_search: "Recherche de client Jump",
     f_hostname: "Nom d'hôte",
     f_target: "Nom d'hôte ou adresse IP",

@@ -69,6 +69,7 @@ pub static JUMP: JumpText = JumpText {
     m_shell: "シェルセッションを開始",
     m_vpro: "vPro セッションを開始",
     m_vnc: "VNC セッションを開始",
+    f_method: "ジャンプ方法",
     f_search: "Jump クライアントを検索",
     f_hostname: "ホスト名",
     f_target: "ホスト名または IP アドレス",

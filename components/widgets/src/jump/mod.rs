@@ -1,8 +1,9 @@
 //! JumpTo: the Jump forms of the vendor guides — "Jump To" (pinned client
 //! search), "Push and Start Local", "Push and Start Remote", "Start RDP
-//! Session", "Start Shell Session", "Start vPro Session" — plus VNC. Each form
-//! shows only when the settings allow its method; core validates the input and
-//! builds the client script link; the ticket id travels as the external key.
+//! Session", "Start Shell Session", "Start vPro Session" — plus VNC. A form is
+//! offered only when the settings allow its method, one at a time behind a
+//! "Jump method" list; core validates the input and builds the client script
+//! link; the ticket id travels as the external key.
 
 use bt_core::client_script::{ClientScript, Console, JumpInput, JumpMethod};
 use bt_core::settings::Settings;
@@ -45,16 +46,38 @@ pub fn JumpTo(
         if methods.is_empty() {
             return view! { <p class="bt-notice">{tr!(lang, jump.no_methods)}</p> }.into_any();
         }
-        methods
+        // One form at a time, picked from a "Jump method" list as in the
+        // representative console's Jump To dialog: seven stacked forms would
+        // fill a ticket sidebar. The others stay mounted (hidden), so what an
+        // agent typed in one survives a look at another.
+        let chosen = RwSignal::new(methods[0].as_str().to_owned());
+        let picker = (methods.len() > 1).then(|| {
+            let list = methods.clone();
+            let options = Signal::derive(move || {
+                let a = jump(lang.get());
+                list.iter()
+                    .map(|m| (m.as_str().to_owned(), method_label(a, *m).to_owned()))
+                    .collect()
+            });
+            field(FieldSpec::new(
+                "method",
+                tr!(lang, jump.f_method),
+                Kind::Select(options),
+                chosen,
+                Signal::derive(|| None),
+            ))
+        });
+        let forms = methods
             .into_iter()
             .map(|method| {
+                let shown = Signal::derive(move || chosen.get() == method.as_str());
                 view! {
                     <JumpForm method=method settings=settings.clone() console=console
-                        record=record.clone() target=target.clone()/>
+                        record=record.clone() target=target.clone() shown=shown/>
                 }
             })
-            .collect_view()
-            .into_any()
+            .collect_view();
+        view! { <div class="bt-jump-picker">{picker}</div> {forms} }.into_any()
     }));
     view! {
         <section class="bt-widget bt-jump">
@@ -98,6 +121,8 @@ fn JumpForm(
     console: Console,
     record: String,
     target: String,
+    /// Whether the method picker has this form chosen.
+    shown: Signal<bool>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let lang = ctx.lang;
@@ -347,6 +372,7 @@ fn JumpForm(
 
     view! {
         <form class="bt-form bt-jump-form" data-method=method.as_str() aria-label=label on:submit=submit
+            hidden=move || !shown.get()
             on:keydown=enter_submits novalidate>
             <div class="bt-jump-fields">{main.into_iter().map(field).collect_view()}</div>
             {has_more.then(|| view! {

@@ -11,6 +11,12 @@ fn form(method: &str) -> String {
     format!("form[data-method={method}]")
 }
 
+/// Chooses `method` in the "Jump method" list, as an agent does first.
+async fn pick(m: &Mounted, method: &str) {
+    m.choose("select[name=method]", method);
+    settle().await;
+}
+
 fn methods(m: &Mounted) -> Vec<String> {
     m.all("form[data-method]")
         .iter()
@@ -118,6 +124,7 @@ async fn push_and_start_remote_builds_the_client_script_link() {
     let host = FakeHost::new();
     let m = mount(&host, || view! { <JumpTo/> });
     settle().await;
+    pick(&m, "remote").await;
     m.type_into(
         &format!("{} input[name=target]", form("remote")),
         "  Web-01.corp.example.com ",
@@ -251,6 +258,7 @@ async fn refuses_bad_input_with_the_fields_message() {
     let host = FakeHost::new();
     let m = mount(&host, || view! { <JumpTo/> });
     settle().await;
+    pick(&m, "remote").await;
     let remote = form("remote");
     m.type_into(&format!("{remote} input[name=target]"), "rdp://server");
     m.click(&format!("{remote} button[type=submit]"));
@@ -273,6 +281,7 @@ async fn refuses_bad_input_with_the_fields_message() {
     .await;
 
     let shell = form("shell");
+    pick(&m, "shell").await;
     m.type_into(&format!("{shell} input[name=target]"), "ok-host");
     m.type_into(&format!("{shell} input[name=port]"), "70000");
     m.click(&format!("{shell} button[type=submit]"));
@@ -290,9 +299,11 @@ async fn refuses_bad_input_with_the_fields_message() {
         m.text()
     );
 
+    pick(&m, "pinned").await;
     m.click(&format!("{} button[type=submit]", form("pinned")));
     wait_for("required", || m.text().contains("This field is required.")).await;
 
+    pick(&m, "local").await;
     m.type_into(
         &format!("{} input[name=target]", form("local")),
         &"a".repeat(256),
@@ -310,6 +321,7 @@ async fn refuses_bad_input_with_the_fields_message() {
     );
 
     // Fixing the value clears the message and opens the link.
+    pick(&m, "remote").await;
     m.type_into(&format!("{remote} input[name=target]"), "server");
     m.click(&format!("{remote} button[type=submit]"));
     assert_eq!(host.recorded().opened.len(), 1);
@@ -387,6 +399,7 @@ async fn enter_in_a_field_submits_its_form() {
     let host = FakeHost::new();
     let m = mount(&host, || view! { <JumpTo/> });
     settle().await;
+    pick(&m, "remote").await;
     let target = format!("{} input[name=target]", form("remote"));
     m.type_into(&target, "kbd-host");
     m.press_enter(&target);
@@ -429,4 +442,78 @@ async fn unsaved_ticket_has_no_forms_until_saved() {
         params(&host.last_opened().unwrap())["session.custom.external_key"],
         "9001"
     );
+}
+
+#[wasm_bindgen_test]
+async fn one_form_at_a_time_behind_the_jump_method_list() {
+    let host = FakeHost::new().settings_with(|r| r.allow_vnc = false);
+    let m = mount(&host, || view! { <JumpTo/> });
+    settle().await;
+    let picker = "select[name=method]";
+    let options: Vec<String> = m
+        .all(&format!("{picker} option"))
+        .iter()
+        .map(|o| o.text_content().unwrap())
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "Jump To",
+            "Push and Start Local",
+            "Push and Start Remote",
+            "Start RDP Session",
+            "Start Shell Session",
+            "Start vPro Session",
+        ],
+        "the allowed methods, in the guides' order"
+    );
+    let label_for = m.get(picker).id();
+    assert_eq!(
+        m.text_of(&format!("label[for='{label_for}']")),
+        "Jump method"
+    );
+    let shown = |m: &Mounted| -> Vec<String> {
+        methods(m)
+            .into_iter()
+            .filter(|method| m.is_visible(&form(method)))
+            .collect()
+    };
+    assert_eq!(
+        shown(&m),
+        ["pinned"],
+        "the first allowed method to begin with"
+    );
+
+    m.type_into(
+        &format!("{} input[name=target]", form("remote")),
+        "10.1.2.3",
+    );
+    m.choose(picker, "rdp");
+    settle().await;
+    assert_eq!(shown(&m), ["rdp"]);
+    m.choose(picker, "remote");
+    settle().await;
+    assert_eq!(shown(&m), ["remote"]);
+    let typed: web_sys::HtmlInputElement = m
+        .get(&format!("{} input[name=target]", form("remote")))
+        .unchecked_into();
+    assert_eq!(
+        typed.value(),
+        "10.1.2.3",
+        "switching methods keeps what was typed"
+    );
+
+    // One allowed method needs no list.
+    let host = FakeHost::new().settings_with(|r| {
+        r.allow_pinned_client = false;
+        r.allow_push_local = false;
+        r.allow_rdp = false;
+        r.allow_remote_console = false;
+        r.allow_vpro = false;
+        r.allow_vnc = false;
+    });
+    let m = mount(&host, || view! { <JumpTo/> });
+    settle().await;
+    assert!(m.find(picker).is_none());
+    assert_eq!(shown(&m), ["remote"]);
 }
