@@ -17,6 +17,24 @@ async fn pick(m: &Mounted, method: &str) {
     settle().await;
 }
 
+/// A host whose settings allow only the Jump methods named in `keep`
+/// (the settings' `allow_*` names without the prefix).
+fn allowing_only(keep: &'static [&'static str]) -> FakeHost {
+    FakeHost::new().settings_with(move |r| {
+        for (name, flag) in [
+            ("pinned_client", &mut r.allow_pinned_client),
+            ("push_local", &mut r.allow_push_local),
+            ("push_remote", &mut r.allow_push_remote),
+            ("rdp", &mut r.allow_rdp),
+            ("remote_console", &mut r.allow_remote_console),
+            ("vpro", &mut r.allow_vpro),
+            ("vnc", &mut r.allow_vnc),
+        ] {
+            *flag = keep.contains(&name);
+        }
+    })
+}
+
 fn methods(m: &Mounted) -> Vec<String> {
     m.all("form[data-method]")
         .iter()
@@ -100,15 +118,7 @@ async fn hides_the_methods_the_settings_do_not_allow() {
     assert_eq!(methods(&m), ["local", "remote", "shell", "vpro"]);
     assert!(!m.text().contains("Start RDP Session"));
 
-    let host = FakeHost::new().settings_with(|r| {
-        r.allow_pinned_client = false;
-        r.allow_push_local = false;
-        r.allow_push_remote = false;
-        r.allow_rdp = false;
-        r.allow_remote_console = false;
-        r.allow_vpro = false;
-        r.allow_vnc = false;
-    });
+    let host = allowing_only(&[]);
     let m = mount(&host, || view! { <JumpTo/> });
     settle().await;
     assert!(methods(&m).is_empty());
@@ -504,14 +514,7 @@ async fn one_form_at_a_time_behind_the_jump_method_list() {
     );
 
     // One allowed method needs no list.
-    let host = FakeHost::new().settings_with(|r| {
-        r.allow_pinned_client = false;
-        r.allow_push_local = false;
-        r.allow_rdp = false;
-        r.allow_remote_console = false;
-        r.allow_vpro = false;
-        r.allow_vnc = false;
-    });
+    let host = allowing_only(&["push_remote"]);
     let m = mount(&host, || view! { <JumpTo/> });
     settle().await;
     assert!(m.find(picker).is_none());
