@@ -2,8 +2,9 @@
 //!
 //! Suites are discovered, not listed by hand: native crates, wasm crates
 //! marked `[package.metadata.xtask] wasm-tests = true` (run in headless
-//! Chromium), the LWC jest project and the end-to-end browser tests once
-//! they exist. Counts from each runner are summed into one closing line.
+//! Chromium), the theme contrast check, the LWC jest project and the
+//! end-to-end browser tests once they exist. Counts from each runner are
+//! summed into one closing line.
 
 use crate::util::{cmd, packages, root, step, Result};
 use std::io::{BufRead, BufReader};
@@ -117,6 +118,13 @@ pub fn test() -> Result {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         tally.run(&format!("{} in headless Chromium", p.name), &mut c)?;
     }
+
+    // Every text/background pair of every skin, light and dark, meets WCAG
+    // AA, and the OS-dark copies of the dark palettes match the host-dark ones.
+    tally.run(
+        "theme contrast (WCAG AA) in every skin, light and dark",
+        cmd("python3").arg(root().join("static/check_contrast.py")),
+    )?;
 
     let lwc = root().join("salesforce-lwc-wrapper");
     if lwc.join("package.json").is_file() {
