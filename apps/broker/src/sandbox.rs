@@ -567,6 +567,22 @@ async fn oauth_token(
     Json(serde_json::json!({"access_token": value, "token_type": "Bearer", "expires_in": s.token_lifetime.as_secs()})).into_response()
 }
 
+/// What `/api/command` and `/api/reporting` both do first: GET or POST only,
+/// then the gate; the parameters come from the query and the form body.
+async fn api_params(
+    s: &SandboxState,
+    method: &Method,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<HashMap<String, String>, Response> {
+    if method != Method::GET && method != Method::POST {
+        return Err(StatusCode::METHOD_NOT_ALLOWED.into_response());
+    }
+    gate(s, headers).await?;
+    Ok(form_params(query, body))
+}
+
 /// Applies injected latency and failures, then checks the bearer token.
 async fn gate(s: &SandboxState, headers: &HeaderMap) -> Result<(), Response> {
     s.api_requests.fetch_add(1, Ordering::SeqCst);
@@ -611,13 +627,10 @@ async fn command(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    if method != Method::GET && method != Method::POST {
-        return StatusCode::METHOD_NOT_ALLOWED.into_response();
-    }
-    if let Err(r) = gate(&s, &headers).await {
-        return r;
-    }
-    let p = form_params(query.as_deref(), &body);
+    let p = match api_params(&s, &method, &headers, query.as_deref(), &body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     match p.get("action").map(String::as_str) {
         Some("generate_session_key") => generate_session_key(&s, &p),
         Some("get_logged_in_reps") => logged_in_reps(&s),
@@ -885,13 +898,10 @@ async fn reporting(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    if method != Method::GET && method != Method::POST {
-        return StatusCode::METHOD_NOT_ALLOWED.into_response();
-    }
-    if let Err(r) = gate(&s, &headers).await {
-        return r;
-    }
-    let p = form_params(query.as_deref(), &body);
+    let p = match api_params(&s, &method, &headers, query.as_deref(), &body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let report = p.get("generate_report").cloned().unwrap_or_default();
     if report != "SupportSession" && report != "SupportSessionListing" {
         return xml_error(
