@@ -11,6 +11,13 @@ fn form(method: &str) -> String {
     format!("form[data-method={method}]")
 }
 
+/// Mounts the Jump forms over `host` and lets them render.
+async fn jump_to(host: &FakeHost) -> Mounted {
+    let m = mount(host, || view! { <JumpTo/> });
+    settle().await;
+    m
+}
+
 /// Chooses `method` in the "Jump method" list, as an agent does first.
 async fn pick(m: &Mounted, method: &str) {
     m.choose("select[name=method]", method);
@@ -45,8 +52,7 @@ fn methods(m: &Mounted) -> Vec<String> {
 #[wasm_bindgen_test]
 async fn renders_every_allowed_form_with_the_guides_labels() {
     let host = FakeHost::new();
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     assert_eq!(
         methods(&m),
         ["pinned", "local", "remote", "rdp", "shell", "vpro", "vnc"]
@@ -113,14 +119,12 @@ async fn hides_the_methods_the_settings_do_not_allow() {
         r.allow_vnc = false;
         r.allow_pinned_client = false;
     });
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     assert_eq!(methods(&m), ["local", "remote", "shell", "vpro"]);
     assert!(!m.text().contains("Start RDP Session"));
 
     let host = allowing_only(&[]);
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     assert!(methods(&m).is_empty());
     assert!(
         m.text().contains("No Jump methods are enabled"),
@@ -132,8 +136,7 @@ async fn hides_the_methods_the_settings_do_not_allow() {
 #[wasm_bindgen_test]
 async fn push_and_start_remote_builds_the_client_script_link() {
     let host = FakeHost::new();
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     pick(&m, "remote").await;
     m.type_into(
         &format!("{} input[name=target]", form("remote")),
@@ -166,8 +169,7 @@ async fn push_and_start_remote_builds_the_client_script_link() {
 #[wasm_bindgen_test]
 async fn rdp_and_shell_options_travel_in_the_link() {
     let host = FakeHost::new();
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     let rdp = form("rdp");
     m.type_into(&format!("{rdp} input[name=target]"), "10.0.0.5");
     m.type_into(&format!("{rdp} input[name=username]"), "CORP\\ann");
@@ -214,8 +216,7 @@ async fn rdp_and_shell_options_travel_in_the_link() {
 #[wasm_bindgen_test]
 async fn pinned_local_vpro_and_vnc_links() {
     let host = FakeHost::new();
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     m.type_into(
         &format!("{} input[name=search]", form("pinned")),
         "Front desk PC",
@@ -266,8 +267,7 @@ async fn pinned_local_vpro_and_vnc_links() {
 #[wasm_bindgen_test]
 async fn refuses_bad_input_with_the_fields_message() {
     let host = FakeHost::new();
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     pick(&m, "remote").await;
     let remote = form("remote");
     m.type_into(&format!("{remote} input[name=target]"), "rdp://server");
@@ -346,8 +346,7 @@ async fn refuses_bad_input_with_the_fields_message() {
 #[wasm_bindgen_test]
 async fn messages_are_translated() {
     let host = FakeHost::new().locale("de");
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     m.click(&format!("{} button[type=submit]", form("pinned")));
     wait_for("German message", || {
         m.text().contains("Dieses Feld ist erforderlich.")
@@ -359,8 +358,7 @@ async fn messages_are_translated() {
 #[wasm_bindgen_test]
 async fn web_console_setting_switches_links_and_hides_vpro() {
     let host = FakeHost::new().settings_with(|r| r.console = "web".into());
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     assert!(!methods(&m).contains(&"vpro".to_owned()));
     m.type_into(&format!("{} input[name=target]", form("local")), "pc-1");
     m.click(&format!("{} button[type=submit]", form("local")));
@@ -407,8 +405,7 @@ async fn prefilled_target_from_the_host() {
 #[wasm_bindgen_test]
 async fn enter_in_a_field_submits_its_form() {
     let host = FakeHost::new();
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     pick(&m, "remote").await;
     let target = format!("{} input[name=target]", form("remote"));
     m.type_into(&target, "kbd-host");
@@ -421,8 +418,7 @@ async fn enter_in_a_field_submits_its_form() {
 #[wasm_bindgen_test]
 async fn blocked_popup_shows_the_link_to_click() {
     let host = FakeHost::new().block_popups();
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     m.type_into(&format!("{} input[name=target]", form("local")), "pc-9");
     m.click(&format!("{} button[type=submit]", form("local")));
     wait_for("fallback", || m.find(".bt-blocked a").is_some()).await;
@@ -440,8 +436,7 @@ async fn blocked_popup_shows_the_link_to_click() {
 #[wasm_bindgen_test]
 async fn unsaved_ticket_has_no_forms_until_saved() {
     let host = FakeHost::new().record(None);
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     assert!(m.text().contains("Save the ticket first"));
     assert!(methods(&m).is_empty());
     host.emit(HostEvent::Record(Some("9001".into())));
@@ -457,8 +452,7 @@ async fn unsaved_ticket_has_no_forms_until_saved() {
 #[wasm_bindgen_test]
 async fn one_form_at_a_time_behind_the_jump_method_list() {
     let host = FakeHost::new().settings_with(|r| r.allow_vnc = false);
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     let picker = "select[name=method]";
     let options: Vec<String> = m
         .all(&format!("{picker} option"))
@@ -515,8 +509,7 @@ async fn one_form_at_a_time_behind_the_jump_method_list() {
 
     // One allowed method needs no list.
     let host = allowing_only(&["push_remote"]);
-    let m = mount(&host, || view! { <JumpTo/> });
-    settle().await;
+    let m = jump_to(&host).await;
     assert!(m.find(picker).is_none());
     assert_eq!(shown(&m), ["remote"]);
 }
