@@ -1420,18 +1420,26 @@ window.wasmBindings = bindings;
         );
     }
 
-    #[test]
-    fn every_translation_labels_every_setting() {
-        let manifest: serde_json::Value = serde_json::from_slice(
-            &fs::read(repo().join("zendesk-manifest/manifest.json")).unwrap(),
-        )
-        .unwrap();
-        let names: Vec<&str> = manifest["parameters"]
+    /// `zendesk-manifest/manifest.json`, parsed.
+    fn manifest() -> serde_json::Value {
+        serde_json::from_slice(&fs::read(repo().join("zendesk-manifest/manifest.json")).unwrap())
+            .unwrap()
+    }
+
+    /// The names of the settings a manifest declares.
+    fn setting_names(manifest: &serde_json::Value) -> Vec<&str> {
+        manifest["parameters"]
             .as_array()
             .unwrap()
             .iter()
             .map(|p| p["name"].as_str().unwrap())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn every_translation_labels_every_setting() {
+        let manifest = manifest();
+        let names = setting_names(&manifest);
         for locale in ["en", "de", "fr", "es", "ja"] {
             let path = repo().join(format!("zendesk-manifest/translations/{locale}.json"));
             let t: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
@@ -1458,16 +1466,8 @@ window.wasmBindings = bindings;
 
     #[test]
     fn settings_match_what_bt_core_reads_and_the_seed_labels() {
-        let manifest: serde_json::Value = serde_json::from_slice(
-            &fs::read(repo().join("zendesk-manifest/manifest.json")).unwrap(),
-        )
-        .unwrap();
-        let names: Vec<&str> = manifest["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
+        let manifest = manifest();
+        let names = setting_names(&manifest);
         let core = fs::read_to_string(repo().join("components/core/src/settings.rs")).unwrap();
         let raw = core
             .split("pub struct RawSettings")
