@@ -369,54 +369,33 @@ async fn start_session_page_says_the_chat_started_and_escapes_everything() {
         .contains("customer name: is too long: at most 100 characters"));
 }
 
+/// POSTs one of the sandbox's fault-injection routes; its status.
+async fn admin(sb: &sandbox::RunningSandbox, route: &str) -> u16 {
+    let r = client()
+        .post(format!("{}/__sandbox/{route}", sb.url()))
+        .send()
+        .await
+        .unwrap();
+    r.status().as_u16()
+}
+
 #[tokio::test]
 async fn admin_routes_inject_faults() {
     let sb = sandbox::start(SandboxConfig::default()).await.unwrap();
     let t = token(&sb).await;
     let http = client();
-    assert_eq!(
-        http.post(format!("{}/__sandbox/fail?status=503", sb.url()))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
+    assert_eq!(admin(&sb, "fail?status=503").await, 204);
     assert_eq!(
         command(&sb, &t, &[("action", "get_support_teams")]).await.0,
         503
     );
-    assert_eq!(
-        http.post(format!("{}/__sandbox/fail?status=0", sb.url()))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
-    assert_eq!(
-        http.post(format!("{}/__sandbox/revoke", sb.url()))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
+    assert_eq!(admin(&sb, "fail?status=0").await, 204);
+    assert_eq!(admin(&sb, "revoke").await, 204);
     assert_eq!(
         command(&sb, &t, &[("action", "get_support_teams")]).await.0,
         401
     );
-    assert_eq!(
-        http.post(format!(
-            "{}/__sandbox/rep?username=bob&logged_in=1",
-            sb.url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .status(),
-        204
-    );
+    assert_eq!(admin(&sb, "rep?username=bob&logged_in=1").await, 204);
     let t = token(&sb).await;
     let (_, body) = command(&sb, &t, &[("action", "get_logged_in_reps")]).await;
     assert_eq!(xml::parse_logged_in_reps(&body).unwrap().len(), 3);
