@@ -38,6 +38,15 @@ fn request_json(host: &FakeHost) -> serde_json::Value {
     serde_json::from_str(req.body.as_deref().unwrap()).unwrap()
 }
 
+/// How many times the widget asked the broker for a session key.
+fn key_requests(host: &FakeHost) -> usize {
+    host.recorded()
+        .requests
+        .iter()
+        .filter(|r| r.path == "/v1/session-keys")
+        .count()
+}
+
 #[wasm_bindgen_test]
 async fn generates_a_key_with_url_copy_email_qr_and_countdown() {
     let host = host_with_key(5.0 * 60_000.0);
@@ -112,15 +121,7 @@ async fn generates_a_key_with_url_copy_email_qr_and_countdown() {
 
     // Regenerate asks the broker again.
     m.click(".bt-session-key-form button[type=submit]");
-    wait_for("second request", || {
-        host.recorded()
-            .requests
-            .iter()
-            .filter(|r| r.path == "/v1/session-keys")
-            .count()
-            == 2
-    })
-    .await;
+    wait_for("second request", || key_requests(&host) == 2).await;
 }
 
 #[wasm_bindgen_test]
@@ -208,15 +209,7 @@ async fn queue_choice_offers_teams_and_general_when_allowed() {
 
     m.choose("select[name=queue]", "general");
     m.click(".bt-session-key-form button[type=submit]");
-    wait_for("second request", || {
-        host.recorded()
-            .requests
-            .iter()
-            .filter(|r| r.path == "/v1/session-keys")
-            .count()
-            == 2
-    })
-    .await;
+    wait_for("second request", || key_requests(&host) == 2).await;
     assert_eq!(request_json(&host)["queue"], serde_json::json!("general"));
 }
 
