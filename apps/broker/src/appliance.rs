@@ -362,44 +362,36 @@ impl ApplianceClient {
 
     /// Logged-in representatives, reused for the cache lifetime.
     pub async fn logged_in_reps(&self) -> Result<Arc<Vec<LoggedInRep>>, ApiError> {
-        let mut slot = self.reps.lock().await;
-        if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
-            return Ok(c.value.clone());
-        }
-        let body = self
-            .call(
-                "get_logged_in_reps",
-                false,
-                &[("action", "get_logged_in_reps")],
-            )
-            .await?;
-        let reps = Arc::new(xml::parse_logged_in_reps(&body).map_err(response_error)?);
-        *slot = Some(Cached {
-            at: Instant::now(),
-            value: reps.clone(),
-        });
-        Ok(reps)
+        self.cached(&self.reps, "get_logged_in_reps", xml::parse_logged_in_reps)
+            .await
     }
 
     /// Support teams, reused for the cache lifetime.
     pub async fn support_teams(&self) -> Result<Arc<Vec<SupportTeam>>, ApiError> {
-        let mut slot = self.teams.lock().await;
+        self.cached(&self.teams, "get_support_teams", xml::parse_support_teams)
+            .await
+    }
+
+    /// The answer to `action`, parsed, from `slot` while it is younger than
+    /// the cache lifetime, else fetched and stored. Holding the slot's lock
+    /// across the call makes concurrent callers share one appliance call.
+    async fn cached<T>(
+        &self,
+        slot: &Mutex<Option<Cached<T>>>,
+        action: &'static str,
+        parse: fn(&str) -> Result<T, xml::ResponseError>,
+    ) -> Result<Arc<T>, ApiError> {
+        let mut slot = slot.lock().await;
         if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
             return Ok(c.value.clone());
         }
-        let body = self
-            .call(
-                "get_support_teams",
-                false,
-                &[("action", "get_support_teams")],
-            )
-            .await?;
-        let teams = Arc::new(xml::parse_support_teams(&body).map_err(response_error)?);
+        let body = self.call(action, false, &[("action", action)]).await?;
+        let value = Arc::new(parse(&body).map_err(response_error)?);
         *slot = Some(Cached {
             at: Instant::now(),
-            value: teams.clone(),
+            value: value.clone(),
         });
-        Ok(teams)
+        Ok(value)
     }
 
     /// `generate_report=SupportSession` from `start_time` until now.
