@@ -1,7 +1,7 @@
 //! `cargo xtask setup`: installs what the build and tests need, once.
 //!
 //! Each step checks first and prints nothing when its tool is already there,
-//! so a second run is silent. Versions follow TOOLCHAIN.md: trunk 0.21.14
+//! so a second run is silent. Versions follow docs/toolchain.md: trunk 0.21.14
 //! (0.22 needs a newer rustc), wasm-bindgen-cli equal to Cargo.lock's
 //! wasm-bindgen, wasm-opt from npm binaryen 132 (Debian's 108 produces wasm
 //! that fails at run time), Debian's Chromium and ChromeDriver.
@@ -24,7 +24,7 @@ pub fn setup() -> Result {
     system_packages()?;
     cargo_tool("trunk", TRUNK_VERSION, &["--locked"])?;
     // No --locked: wasm-bindgen-cli's lockfile names a crate version the
-    // registry here lacks (TOOLCHAIN.md).
+    // registry here lacks (docs/toolchain.md).
     cargo_tool("wasm-bindgen-cli", &wasm_bindgen_version(), &[])?;
     npm_tools()?;
     Ok(())

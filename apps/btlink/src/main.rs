@@ -1,4 +1,4 @@
-//! `btlink`: prints one BeyondTrust link (CONTRACTS.md §2).
+//! `btlink`: prints one BeyondTrust link (README.md, "btlink").
 //!
 //! Exit 0 with the URL on stdout; exit 2 with a one-line reason on stderr
 //! that names the field and the limit. All building and checking is done by

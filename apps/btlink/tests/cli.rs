@@ -1,4 +1,4 @@
-//! The `btlink` contract (CONTRACTS.md §2), run as the real binary.
+//! The `btlink` contract (README.md, "btlink"), run as the real binary.
 
 use std::collections::BTreeMap;
 use std::process::Command;

@@ -1,4 +1,4 @@
-//! `/api/client_script` links (APPLIANCE-API.md §1): the browser navigates to
+//! `/api/client_script` links (docs/appliance-api.md §1): the browser navigates to
 //! one and the representative console (or web console) runs the command.
 
 use crate::encode::Query;

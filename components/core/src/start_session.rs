@@ -1,4 +1,4 @@
-//! `/api/start_session` links (APPLIANCE-API.md §4): the customer's side.
+//! `/api/start_session` links (docs/appliance-api.md §4): the customer's side.
 //! Public, no auth; with `c2cjs=1` the session starts as click-to-chat in the
 //! browser instead of downloading the customer client.
 

@@ -1,4 +1,4 @@
-//! Validated values with the appliance's limits (APPLIANCE-API.md §1, §4).
+//! Validated values with the appliance's limits (docs/appliance-api.md §1, §4).
 //!
 //! Every value that reaches a URL or an API call goes through one of these
 //! types, so limits are checked in one place and errors always name the field.

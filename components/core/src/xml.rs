@@ -1,4 +1,4 @@
-//! Command API and Reporting API responses (APPLIANCE-API.md §3, §5).
+//! Command API and Reporting API responses (docs/appliance-api.md §3, §5).
 //!
 //! Parsing is namespace-agnostic: elements are matched by local name, because
 //! appliances answer in `http://www.bomgar.com/namespaces/API/...` or in a
@@ -313,7 +313,7 @@ pub fn parse_session_listing(xml: &str) -> Result<Vec<(String, bool)>, ResponseE
 mod tests {
     use super::*;
 
-    /// Recorded from a real appliance (APPLIANCE-API.md §3), values shortened.
+    /// Recorded from a real appliance (docs/appliance-api.md §3), values shortened.
     const RECORDED_SESSION_KEY: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <session_key xmlns="http://www.bomgar.com/namespaces/API/command">
   <type>support</type>
