@@ -10,11 +10,15 @@
 //!   rep-console custom links).
 //! - [`settings`]: the admin settings every host shares (Zendesk's names).
 //! - [`xml`]: Command/Reporting API responses (feature `xml`).
+//! - [`report`]: the session and exit-survey reports the write-back renders
+//!   into tickets (feature `xml`).
 //! - [`wire`]: the broker's JSON contract.
 
 pub mod client_script;
 pub mod encode;
 pub mod error;
+#[cfg(feature = "xml")]
+pub mod report;
 pub mod settings;
 pub mod start_session;
 pub mod templates;

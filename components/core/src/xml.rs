@@ -56,13 +56,13 @@ impl fmt::Display for ResponseError {
 
 impl std::error::Error for ResponseError {}
 
-fn malformed(why: impl Into<String>) -> ResponseError {
+pub(crate) fn malformed(why: impl Into<String>) -> ResponseError {
     ResponseError::Malformed(why.into())
 }
 
 /// Parses `xml` and returns the root element, turning an `<error>` root (or
 /// an `<error>` child of the expected root) into `ResponseError::Api`.
-fn root_expecting<'a>(
+pub(crate) fn root_expecting<'a>(
     doc: &'a Document<'a>,
     expected: &str,
 ) -> Result<Node<'a, 'a>, ResponseError> {
@@ -88,24 +88,24 @@ fn root_expecting<'a>(
     Ok(root)
 }
 
-fn parse_doc(xml: &str) -> Result<Document<'_>, ResponseError> {
+pub(crate) fn parse_doc(xml: &str) -> Result<Document<'_>, ResponseError> {
     Document::parse(xml).map_err(|e| malformed(format!("not XML: {e}")))
 }
 
-fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
+pub(crate) fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
     node.children()
         .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
 /// All text inside a node (CDATA and entity-decoded), concatenated.
-fn text_of(node: Node<'_, '_>) -> String {
+pub(crate) fn text_of(node: Node<'_, '_>) -> String {
     node.descendants()
         .filter(|n| n.is_text())
         .filter_map(|n| n.text())
         .collect()
 }
 
-fn child_text(node: Node<'_, '_>, name: &str) -> Option<String> {
+pub(crate) fn child_text(node: Node<'_, '_>, name: &str) -> Option<String> {
     child(node, name)
         .map(|c| text_of(c).trim().to_owned())
         .filter(|s| !s.is_empty())
@@ -242,7 +242,7 @@ pub struct SupportSession {
 }
 
 /// `HH:MM:SS` (hours may exceed 24) → seconds.
-fn parse_duration(text: &str) -> Option<u64> {
+pub(crate) fn parse_duration(text: &str) -> Option<u64> {
     let parts: Vec<&str> = text.trim().split(':').collect();
     if parts.len() != 3 {
         return None;
@@ -254,7 +254,7 @@ fn parse_duration(text: &str) -> Option<u64> {
     Some(total)
 }
 
-fn timestamp(node: Option<Node<'_, '_>>) -> Option<i64> {
+pub(crate) fn timestamp(node: Option<Node<'_, '_>>) -> Option<i64> {
     node?.attribute("timestamp")?.trim().parse().ok()
 }
 
