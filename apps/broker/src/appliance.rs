@@ -1,4 +1,5 @@
-//! The appliance client (APPLIANCE-API.md §2, §3, §5).
+//! The appliance client: OAuth, the Command API and the Reporting API
+//! (`docs/appliance-api.md`).
 //!
 //! - OAuth `client_credentials` with HTTP Basic auth. ONE token is cached and
 //!   shared by every request until shortly before it expires. Refreshing is
@@ -59,6 +60,13 @@ struct TokenResponse {
 #[derive(Deserialize)]
 struct OAuthError {
     error: String,
+}
+
+/// Which of the appliance's two APIs a call goes to.
+#[derive(Clone, Copy)]
+enum Api {
+    Command,
+    Reporting,
 }
 
 struct Cached<T> {
@@ -254,16 +262,36 @@ impl ApplianceClient {
         }
     }
 
-    /// One authenticated call; on a 401 the token is dropped and the call
-    /// is made once more with a fresh one.
+    /// A Command API call (`POST /api/command`, form body), recorded in the
+    /// metrics as `label`.
+    async fn command(
+        &self,
+        label: &'static str,
+        params: &[(&str, &str)],
+    ) -> Result<String, ApiError> {
+        self.call(label, Api::Command, params).await
+    }
+
+    /// A Reporting API call (`GET /api/reporting?...`), recorded in the
+    /// metrics as `label`.
+    async fn reporting(
+        &self,
+        label: &'static str,
+        params: &[(&str, &str)],
+    ) -> Result<String, ApiError> {
+        self.call(label, Api::Reporting, params).await
+    }
+
+    /// One authenticated call, timed and logged; on a 401 the token is
+    /// dropped and the call is made once more with a fresh one.
     async fn call(
         &self,
         label: &'static str,
-        reporting: bool,
+        api: Api,
         params: &[(&str, &str)],
     ) -> Result<String, ApiError> {
         let started = Instant::now();
-        let outcome = self.call_inner(reporting, params).await;
+        let outcome = self.call_inner(api, params).await;
         let out = match &outcome {
             Ok(_) => "ok",
             Err(e) => e.code().as_str(),
@@ -279,11 +307,7 @@ impl ApplianceClient {
         outcome
     }
 
-    async fn call_inner(
-        &self,
-        reporting: bool,
-        params: &[(&str, &str)],
-    ) -> Result<String, ApiError> {
+    async fn call_inner(&self, api: Api, params: &[(&str, &str)]) -> Result<String, ApiError> {
         let encoded = params
             .iter()
             .map(|(k, v)| format!("{}={}", component(k), component(v)))
@@ -294,15 +318,17 @@ impl ApplianceClient {
             let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.value))
                 .map_err(|_| ApiError::ApplianceAuthFailed)?;
             auth.set_sensitive(true);
-            let request = if reporting {
-                let mut url = self.reporting_url.clone();
-                url.set_query(Some(&encoded));
-                self.http.get(url)
-            } else {
-                self.http
+            let request = match api {
+                Api::Reporting => {
+                    let mut url = self.reporting_url.clone();
+                    url.set_query(Some(&encoded));
+                    self.http.get(url)
+                }
+                Api::Command => self
+                    .http
                     .post(self.command_url.clone())
                     .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(encoded.clone())
+                    .body(encoded.clone()),
             };
             let resp = request
                 .header(AUTHORIZATION, auth)
@@ -323,10 +349,9 @@ impl ApplianceClient {
             }
             let body = resp.text().await.map_err(|e| self.transport_error(e))?;
             if status == StatusCode::FORBIDDEN {
-                return Err(ApiError::ApplianceError(if reporting {
-                    "The appliance refused the report: ask your admin to give the API account \"Allow Access to Support Session Reports and Recordings\"".into()
-                } else {
-                    "The appliance refused the command: ask your admin to give the API account Command API access".into()
+                return Err(ApiError::ApplianceError(match api {
+                    Api::Reporting => "The appliance refused the report: ask your admin to give the API account \"Allow Access to Support Session Reports and Recordings\"".into(),
+                    Api::Command => "The appliance refused the command: ask your admin to give the API account Command API access".into(),
                 }));
             }
             if !status.is_success() {
@@ -356,7 +381,7 @@ impl ApplianceClient {
         if let Some(t) = ttl.as_deref() {
             params.push(("ttl", t));
         }
-        let body = self.call("generate_session_key", false, &params).await?;
+        let body = self.command("generate_session_key", &params).await?;
         Ok(xml::parse_session_key(&body))
     }
 
@@ -385,7 +410,7 @@ impl ApplianceClient {
         if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
             return Ok(c.value.clone());
         }
-        let body = self.call(action, false, &[("action", action)]).await?;
+        let body = self.command(action, &[("action", action)]).await?;
         let value = Arc::new(parse(&body).map_err(response_error)?);
         *slot = Some(Cached {
             at: Instant::now(),
@@ -401,9 +426,8 @@ impl ApplianceClient {
     ) -> Result<Vec<xml::SupportSession>, ApiError> {
         let start = start_time.to_string();
         let body = self
-            .call(
+            .reporting(
                 "report_support_session",
-                true,
                 &[
                     ("generate_report", "SupportSession"),
                     ("start_time", &start),
@@ -418,9 +442,8 @@ impl ApplianceClient {
     pub async fn session_listing(&self, start_time: i64) -> Result<Vec<(String, bool)>, ApiError> {
         let start = start_time.to_string();
         let body = self
-            .call(
+            .reporting(
                 "report_support_session_listing",
-                true,
                 &[
                     ("generate_report", "SupportSessionListing"),
                     ("start_time", &start),
