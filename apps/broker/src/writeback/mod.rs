@@ -1,0 +1,92 @@
+//! Session write-back (docs/writeback.md): the finished session, and each
+//! exit survey, as a note in the session's ticket.
+//!
+//! 1. `POST /v1/outbound-events?outbound_event_token=…` ([`ingest`]) checks
+//!    the token, commits a job to the state store and answers. Nothing else
+//!    happens on the request path: the appliance holds back every later
+//!    event until this one has its 200.
+//! 2. The worker ([`worker`]) claims due jobs, fetches the report with the
+//!    broker's one appliance token, renders it ([`render`]) and writes it to
+//!    every configured sink ([`sinks`]), recording each sink's progress so a
+//!    note is written once even across crashes.
+//! 3. Optional polling (`BT_POLL_SECONDS`) queues sessions that ended
+//!    without an event reaching the broker.
+
+pub mod cli;
+pub mod config;
+pub mod ingest;
+pub mod render;
+pub mod sinks;
+pub mod store;
+pub mod worker;
+
+pub use config::WritebackConfig;
+pub use store::{Kind, Store};
+
+use crate::metrics::Metrics;
+use sinks::Sink;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything the endpoint and the worker share.
+pub struct Writeback {
+    pub config: WritebackConfig,
+    pub store: Store,
+    pub sinks: Vec<Box<dyn Sink>>,
+    pub templates: render::Templates,
+    pub metrics: Arc<Metrics>,
+    /// Wakes the worker when an event was committed.
+    pub wake: tokio::sync::Notify,
+    /// This process's lease owner name.
+    pub instance: String,
+}
+
+/// A random-enough 64-bit number without a dependency: std's per-process
+/// random hasher keys, mixed with the time.
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_i64(store::now_ms());
+    h.write_u64(std::process::id() as u64);
+    h.finish()
+}
+
+impl Writeback {
+    /// Opens the store, loads the templates (a broken one is refused here)
+    /// and builds the sinks. `None` when the write-back is off.
+    pub async fn open(
+        config: &WritebackConfig,
+        connect_timeout: Duration,
+        request_timeout: Duration,
+        metrics: Arc<Metrics>,
+    ) -> Result<Option<Arc<Self>>, String> {
+        if !config.enabled() {
+            return Ok(None);
+        }
+        let templates = render::Templates::load(config.templates_dir.as_deref())?;
+        let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+        if let Some(z) = &config.zendesk {
+            sinks.push(Box::new(sinks::zendesk::Zendesk::new(z, connect_timeout, request_timeout)?));
+        }
+        if let Some(a) = &config.autotask {
+            sinks.push(Box::new(sinks::autotask::Autotask::new(a, connect_timeout, request_timeout)?));
+        }
+        if let Some(w) = &config.webhook {
+            sinks.push(Box::new(sinks::webhook::Webhook::new(w, connect_timeout, request_timeout)?));
+        }
+        let store = Store::open(&config.state).await?;
+        let released = store.release_stale_claims().await?;
+        if released > 0 {
+            tracing::info!(jobs = released, "write-back: jobs claimed before the last stop are pending again");
+        }
+        Ok(Some(Arc::new(Self {
+            config: config.clone(),
+            store,
+            sinks,
+            templates,
+            metrics,
+            wake: tokio::sync::Notify::new(),
+            instance: format!("{}-{:016x}", std::process::id(), random_u64()),
+        })))
+    }
+}

@@ -1,0 +1,133 @@
+//! Where a finished session is written: one small trait, one file per host.
+//!
+//! Every configured sink gets every job (docs/writeback.md, "Several
+//! sinks"). A sink writes at most one note per (lsid, kind) in the ticket:
+//! when an earlier attempt's outcome is unknown (`uncertain`: the broker
+//! crashed, or the host's answer was lost), it first looks for the note's
+//! marker in the ticket and writes only when it is not there.
+
+pub mod autotask;
+pub mod webhook;
+pub mod zendesk;
+
+use super::store::Kind;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One rendered note for one ticket.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub lsid: String,
+    pub kind: Kind,
+    /// The session's external key: the ticket id.
+    pub ticket: String,
+    /// `bt-session: LSID/KIND`, the last line of every note.
+    pub marker: String,
+    pub title: String,
+    pub html: String,
+    pub text: String,
+    /// The report as data, for the webhook.
+    pub data: serde_json::Value,
+}
+
+/// Why a write did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SinkError {
+    /// Try again later (429, 5xx, timeouts, connection failures); `after`
+    /// is the host's `Retry-After`.
+    Retry { reason: String, after: Option<Duration> },
+    /// Never retried by itself (other 4xx: ticket not found, credentials
+    /// refused); the job is parked with the reason.
+    Permanent(String),
+}
+
+impl SinkError {
+    pub fn reason(&self) -> &str {
+        match self {
+            SinkError::Retry { reason, .. } | SinkError::Permanent(reason) => reason,
+        }
+    }
+}
+
+pub trait Sink: Send + Sync {
+    /// `zendesk`, `autotask`, `webhook`: the delivery's name in the store.
+    fn name(&self) -> &'static str;
+
+    /// Writes `note` unless the ticket already holds it (checked when
+    /// `uncertain`).
+    fn deliver<'a>(&'a self, note: &'a Note, uncertain: bool) -> BoxFuture<'a, Result<(), SinkError>>;
+}
+
+/// The marker every note ends with.
+pub fn marker(lsid: &str, kind: Kind) -> String {
+    format!("bt-session: {lsid}/{}", kind.as_str())
+}
+
+/// The HTTP client the sinks share: timeouts, no redirects.
+pub fn http_client(connect: Duration, total: Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .connect_timeout(connect)
+        .timeout(total)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("bt-broker/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// A transport failure: always retryable (the request may or may not have
+/// reached the host, hence the marker check on the next attempt).
+pub fn transport(host: &str, e: &reqwest::Error) -> SinkError {
+    let what = if e.is_timeout() {
+        "did not answer in time"
+    } else if e.is_connect() {
+        "cannot be reached"
+    } else {
+        "dropped the connection"
+    };
+    SinkError::Retry {
+        reason: format!("{host} {what}"),
+        after: None,
+    }
+}
+
+/// Maps a non-success status to retry or park, with `what` saying what was
+/// asked (e.g. "ticket 4711").
+pub fn status_error(host: &str, what: &str, status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap) -> SinkError {
+    let code = status.as_u16();
+    let after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|s| Duration::from_secs(s.min(24 * 3600)));
+    match code {
+        429 => SinkError::Retry {
+            reason: format!("{host} is throttling the broker (HTTP 429)"),
+            after,
+        },
+        408 | 500..=599 => SinkError::Retry {
+            reason: format!("{host} answered HTTP {code} for {what}"),
+            after,
+        },
+        401 | 403 => SinkError::Permanent(format!(
+            "{host} refused the broker's credentials (HTTP {code}) for {what}: check the API user and token"
+        )),
+        404 => SinkError::Permanent(format!("{host} has no {what} (HTTP 404)")),
+        _ => SinkError::Permanent(format!("{host} refused {what} (HTTP {code})")),
+    }
+}
+
+/// A ticket id a numeric-id host accepts.
+pub fn numeric_ticket(host: &str, ticket: &str) -> Result<u64, SinkError> {
+    ticket
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| {
+            let shown: String = ticket.chars().take(40).collect();
+            SinkError::Permanent(format!("the session's external key '{shown}' is not a {host} ticket id (a number)"))
+        })
+}
