@@ -4,7 +4,8 @@
 //! so a second run is silent. Versions follow docs/toolchain.md: trunk 0.21.14
 //! (0.22 needs a newer rustc), wasm-bindgen-cli equal to Cargo.lock's
 //! wasm-bindgen, wasm-opt from npm binaryen 132 (Debian's 108 produces wasm
-//! that fails at run time), Debian's Chromium and ChromeDriver.
+//! that fails at run time), Debian's Chromium and ChromeDriver, and Debian's PostgreSQL for the
+//! write-back tests.
 
 use crate::util::{cmd, is_root, output, root, run, tools_dir, Result};
 use std::path::Path;
@@ -17,6 +18,9 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("chromium", "/usr/bin/chromium"),
     ("chromium-driver", "/usr/bin/chromedriver"),
     ("brotli", "/usr/bin/brotli"),
+    // The write-back tests start a real PostgreSQL server (initdb, postgres)
+    // from /usr/lib/postgresql/*/bin; the package puts no server in PATH.
+    ("postgresql", "/usr/lib/postgresql"),
 ];
 
 pub fn setup() -> Result {
