@@ -1,4 +1,4 @@
-//! Who is calling: HS256 host tokens (CONTRACTS.md §3) and, when configured,
+//! Who is calling: HS256 host tokens (`docs/broker-api.md`) and, when configured,
 //! Zendesk signed-URL tokens (RS256 with the app's public key).
 //!
 //! Host tokens: the algorithm is pinned to HS256 (anything else, `none`

@@ -1,5 +1,6 @@
-//! Broker configuration: environment variables (CONTRACTS.md §3), optionally
-//! preceded by a TOML file (`--config FILE`) that may set the same keys.
+//! Broker configuration: environment variables (the table in
+//! `apps/broker/README.md`), optionally preceded by a TOML file
+//! (`--config FILE`) that may set the same keys.
 //!
 //! Precedence: environment > file > defaults. File keys are the variable
 //! names (`BT_LISTEN = "..."`) or the same without `BT_` in lower case
@@ -229,12 +230,6 @@ pub struct Config {
     pub body_limit: usize,
     pub zendesk: Option<ZendeskConfig>,
     pub static_files: StaticConfig,
-    /// Mount `GET /dev/host-token` (sandbox mode only: mints demo host tokens).
-    pub dev_token_host: Option<String>,
-    /// Sandbox mode only: the widget settings the demo host pages hand to
-    /// their apps (served at `/apps/demo-settings.json` and, for the Halo
-    /// page, `/apps/halo/config.json`).
-    pub demo_settings: Option<serde_json::Value>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -268,8 +263,6 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             zendesk: None,
             static_files: StaticConfig::default(),
-            dev_token_host: None,
-            demo_settings: None,
         })
     }
 
@@ -281,6 +274,17 @@ impl Config {
 
     /// Loads from the process environment and an optional TOML file.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        Self::load_overriding(file, &BTreeMap::new())
+    }
+
+    /// [`Config::load`], except that the keys in `overrides` take these
+    /// values whatever the environment and the file say. `bt-broker
+    /// --sandbox` points the broker at its sandbox appliance this way, so it
+    /// reads and validates everything else exactly as a normal start does.
+    pub fn load_overriding(
+        file: Option<&std::path::Path>,
+        overrides: &BTreeMap<&str, String>,
+    ) -> Result<Self, ConfigError> {
         let text =
             match file {
                 Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
@@ -288,7 +292,10 @@ impl Config {
                 })?),
                 None => None,
             };
-        Self::from_sources(|k| std::env::var(k).ok(), text.as_deref())
+        Self::from_sources(
+            |k| overrides.get(k).cloned().or_else(|| std::env::var(k).ok()),
+            text.as_deref(),
+        )
     }
 
     /// Loads from `env` (a variable lookup) over an optional TOML text.
@@ -452,8 +459,6 @@ impl Config {
             body_limit,
             zendesk,
             static_files,
-            dev_token_host: None,
-            demo_settings: None,
         };
         if config.host_secrets.is_empty() && config.zendesk.is_none() {
             return Err(cfg_err(

@@ -1,4 +1,4 @@
-//! The endpoints of CONTRACTS.md §3.
+//! The endpoints of the broker API (`docs/broker-api.md`).
 
 use crate::auth::{now_unix, Caller};
 use crate::error::ApiError;
@@ -270,60 +270,6 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(),
     )
-}
-
-#[derive(Deserialize)]
-pub struct DevTokenQuery {
-    sub: Option<String>,
-}
-
-/// `GET /dev/host-token?sub=...` (sandbox mode only): a host token for the
-/// demo host, so demo pages can call the broker without holding a secret.
-pub async fn dev_host_token(
-    State(state): State<AppState>,
-    Query(q): Query<DevTokenQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let host = state
-        .config
-        .dev_token_host
-        .clone()
-        .ok_or_else(|| ApiError::NotFound("No such endpoint".into()))?;
-    let secret = state
-        .config
-        .host_secrets
-        .get(&host)
-        .ok_or_else(|| ApiError::Internal("the dev host has no secret".into()))?;
-    let sub = q
-        .sub
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "alice@example.com".into());
-    let now = now_unix();
-    let claims = bt_core::wire::HostClaims {
-        iss: host,
-        aud: state.config.audience.clone(),
-        sub,
-        exp: now + 600,
-        iat: now,
-    };
-    let token = jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes()),
-    )
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Json(serde_json::json!({"token": token, "expires_in": 600})))
-}
-
-/// Sandbox mode: the settings an admin would give the demo's widget apps.
-pub async fn demo_settings(
-    State(state): State<AppState>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    state
-        .config
-        .demo_settings
-        .clone()
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound("No such endpoint".into()))
 }
 
 /// Unknown API paths.

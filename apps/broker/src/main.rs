@@ -1,11 +1,44 @@
 //! `bt-broker`: see the crate docs and README.md.
+//!
+//! `--sandbox` exists only in a build with the `sandbox` feature
+//! (`sandbox_mode.rs`); the library never knows about it.
 
-use bt_broker::config::{parse_origins, Config};
-use bt_broker::sandbox::{self, SandboxConfig};
+use bt_broker::config::Config;
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+#[cfg(feature = "sandbox")]
+mod sandbox_mode;
+
+/// A build without the `sandbox` feature: `--sandbox` is refused with one
+/// line saying how to get a build that has it.
+#[cfg(not(feature = "sandbox"))]
+mod sandbox_mode {
+    use bt_broker::config::Config;
+    use std::collections::BTreeMap;
+
+    pub enum SandboxMode {}
+
+    impl SandboxMode {
+        pub async fn start() -> Result<Self, String> {
+            Err("this build has no sandbox: build one with `cargo build -p bt-broker --features sandbox`, or run `cargo xtask demo`".into())
+        }
+        pub fn config_overrides(&self) -> BTreeMap<&'static str, String> {
+            match *self {}
+        }
+        pub fn announce(&self, _config: &Config) {
+            match *self {}
+        }
+        pub fn routes(&self, _config: &Config) -> Result<axum::Router, String> {
+            match *self {}
+        }
+        pub fn announce_broker(&self, _url: &str) {
+            match *self {}
+        }
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -39,42 +72,6 @@ struct Args {
     packages_dir: Option<PathBuf>,
 }
 
-fn random_secret() -> String {
-    use rand::Rng;
-    let mut rng = rand::rng();
-    (0..32)
-        .map(|_| format!("{:02x}", rng.random::<u8>()))
-        .collect()
-}
-
-/// What an admin would configure for the demo: every Jump method on, the
-/// sandbox's issues, Jumpoints and teams, and the sandbox as the appliance
-/// (a loopback hostname, so links use http).
-fn demo_settings(sandbox_url: &str) -> serde_json::Value {
-    let hostname = sandbox_url
-        .trim_start_matches("http://")
-        .trim_end_matches('/');
-    serde_json::json!({
-        "hostname": hostname,
-        "issues": "general_tech=General Technical Issues\nbilling=Billing",
-        "jumpoints": "Network01\nHead Office",
-        "teams": "1=Tier 1\n2=Tier 2",
-        "allow_pinned_client": true,
-        "allow_push_local": true,
-        "allow_push_remote": true,
-        "allow_rdp": true,
-        "allow_remote_console": true,
-        "allow_vpro": true,
-        "allow_vnc": true,
-        "allow_general_queue": true,
-        "console": "desktop",
-    })
-}
-
-fn env_nonempty(key: &str) -> Option<String> {
-    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
-}
-
 fn main() -> ExitCode {
     let args = Args::parse();
     bt_broker::server::init_logging("info");
@@ -95,59 +92,20 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let listen = match (args.listen, args.port) {
-        (Some(a), _) => Some(a),
-        (None, Some(p)) => Some(SocketAddr::from(([127, 0, 0, 1], p))),
-        (None, None) => None,
+    let sandbox = match args.sandbox {
+        true => Some(sandbox_mode::SandboxMode::start().await?),
+        false => None,
     };
-    let mut _sandbox = None;
-    let mut config = if args.sandbox {
-        let sb = sandbox::start(SandboxConfig::default())
-            .await
-            .map_err(|e| format!("cannot start the sandbox appliance: {e}"))?;
-        let host_secret = random_secret();
-        let mut config = Config::new(&sb.url(), sb.client_id(), sb.client_secret())
-            .map_err(|e| e.to_string())?
-            .with_host("demo", &host_secret);
-        if let Some(l) = env_nonempty("BT_LISTEN") {
-            config.listen = l
-                .parse()
-                .map_err(|_| format!("BT_LISTEN: '{l}' is not an address"))?;
-        }
-        if let Some(m) = env_nonempty("BT_REP_MAPPING") {
-            config.rep_mapping = bt_broker::mapping::RepMapping::parse(&m)
-                .map_err(|e| format!("BT_REP_MAPPING: {e}"))?;
-        }
-        if let Some(o) = env_nonempty("BT_ALLOWED_ORIGINS") {
-            config.allowed_origins = parse_origins(&o).map_err(|e| e.to_string())?;
-        }
-        if let Some(d) = env_nonempty("BT_STATIC_DIR") {
-            config.static_files.site_dir = Some(d.into());
-        }
-        if let Some(d) = env_nonempty("BT_DIST_DIR") {
-            config.static_files.dist_dir = Some(d.into());
-        }
-        config.dev_token_host = Some("demo".into());
-        config.demo_settings = Some(demo_settings(&sb.url()));
-        if let Some(l) = listen {
-            config.listen = l;
-        }
-        println!("bt-broker sandbox mode");
-        println!("  sandbox appliance : {}", sb.url());
-        println!(
-            "  dev host          : iss=demo, aud={}, HS256 secret {host_secret}",
-            config.audience
-        );
-        println!("  seeded reps       : alice (logged in), bob (logged out), carol (logged in)");
-        _sandbox = Some(sb);
-        config
-    } else {
-        Config::load(args.config.as_deref()).map_err(|e| e.to_string())?
-    };
-    if !args.sandbox {
-        if let Some(l) = listen {
-            config.listen = l;
-        }
+    let overrides = sandbox
+        .as_ref()
+        .map(|s| s.config_overrides())
+        .unwrap_or_default();
+    let mut config =
+        Config::load_overriding(args.config.as_deref(), &overrides).map_err(|e| e.to_string())?;
+    match (args.listen, args.port) {
+        (Some(a), _) => config.listen = a,
+        (None, Some(p)) => config.listen = SocketAddr::from(([127, 0, 0, 1], p)),
+        (None, None) => {}
     }
     if let Some(d) = args.static_dir {
         config.static_files.site_dir = Some(d);
@@ -158,6 +116,13 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(d) = args.packages_dir {
         config.static_files.packages_dir = Some(d);
     }
+    let extra = match &sandbox {
+        Some(s) => {
+            s.announce(&config);
+            s.routes(&config)?
+        }
+        None => axum::Router::new(),
+    };
     for dir in [&config.static_files.site_dir, &config.static_files.dist_dir]
         .into_iter()
         .flatten()
@@ -166,12 +131,13 @@ async fn run(args: Args) -> Result<(), String> {
             tracing::warn!(dir = %dir.display(), "static directory does not exist (yet); requests for it will get 404");
         }
     }
-    let broker = bt_broker::start(config).await.map_err(|e| e.to_string())?;
+    let broker = bt_broker::start_with(config, extra)
+        .await
+        .map_err(|e| e.to_string())?;
     let url = broker.url();
     tracing::info!(%url, "bt-broker listening");
-    if args.sandbox {
-        println!("  broker            : {url}");
-        println!("  demo host token   : {url}/dev/host-token?sub=alice@example.com");
+    if let Some(s) = &sandbox {
+        s.announce_broker(&url);
     }
     bt_broker::server::shutdown_signal().await;
     broker.shutdown().await;

@@ -5,10 +5,13 @@
 //! - `bt_broker_appliance_calls_total{call,outcome}` and
 //!   `bt_broker_appliance_call_duration_seconds{call}`.
 //! - `bt_broker_token_refreshes_total{outcome}`: OAuth token requests.
+//! - `bt_broker_worker_threads`: the event-loop threads serving requests
+//!   (`BT_WORKER_THREADS`), so a benchmark or a dashboard reads what ran.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use std::time::Duration;
@@ -54,6 +57,7 @@ pub struct Metrics {
     appliance_calls: Family<CallOutcome, Counter>,
     appliance_duration: HistogramFamily<Call>,
     token_refreshes: Family<Outcome, Counter>,
+    worker_threads: Gauge,
 }
 
 impl Default for Metrics {
@@ -97,6 +101,12 @@ impl Metrics {
             "OAuth token requests to the appliance by outcome",
             token_refreshes.clone(),
         );
+        let worker_threads = Gauge::default();
+        registry.register(
+            "worker_threads",
+            "Event-loop threads serving requests (BT_WORKER_THREADS)",
+            worker_threads.clone(),
+        );
         Self {
             registry,
             requests,
@@ -104,6 +114,7 @@ impl Metrics {
             appliance_calls,
             appliance_duration,
             token_refreshes,
+            worker_threads,
         }
     }
 
@@ -143,6 +154,10 @@ impl Metrics {
             .inc();
     }
 
+    pub fn set_worker_threads(&self, threads: usize) {
+        self.worker_threads.set(threads as i64);
+    }
+
     /// Successful token refreshes so far.
     pub fn token_refreshes_ok(&self) -> u64 {
         self.token_refreshes
@@ -176,6 +191,7 @@ mod tests {
         );
         m.observe_appliance("generate_session_key", "ok", Duration::from_millis(1));
         m.token_refresh("ok");
+        m.set_worker_threads(3);
         let text = m.render();
         assert!(
             text.contains(
@@ -191,6 +207,7 @@ mod tests {
             text.contains(r#"bt_broker_token_refreshes_total{outcome="ok"} 1"#),
             "{text}"
         );
+        assert!(text.contains("bt_broker_worker_threads 3"), "{text}");
         assert_eq!(m.token_refreshes_ok(), 1);
     }
 }

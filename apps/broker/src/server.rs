@@ -53,6 +53,9 @@ pub enum StartError {
 impl AppState {
     pub fn new(config: Config) -> Result<Self, StartError> {
         let metrics = Arc::new(Metrics::new());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            metrics.set_worker_threads(runtime.metrics().num_workers());
+        }
         let appliance =
             ApplianceClient::new(&config, metrics.clone()).map_err(StartError::Config)?;
         let verifier = Verifier::new(&config).map_err(StartError::Config)?;
@@ -91,20 +94,22 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
 
 /// The whole application: API, metrics, health, static files.
 pub fn router(state: AppState) -> Router {
-    let mut api = Router::new()
+    router_with(state, Router::new())
+}
+
+/// [`router`] plus `extra` routes, which get what the API routes get: the
+/// CORS allow-list, metrics and the request log, the body limit; and win
+/// over the static files (an `extra` route under `/apps/` answers instead
+/// of the bundle directory). `bt-broker --sandbox` adds its dev routes this
+/// way, so the library never knows them.
+pub fn router_with(state: AppState, extra: Router) -> Router {
+    let api = Router::new()
         .route("/v1/session-keys", post(handlers::create_session_key))
         .route("/v1/reps/me", get(handlers::rep_me))
-        .route("/v1/sessions", get(handlers::sessions));
-    if state.config.dev_token_host.is_some() {
-        api = api.route("/dev/host-token", get(handlers::dev_host_token));
-    }
-    if state.config.demo_settings.is_some() {
-        api = api
-            .route("/apps/demo-settings.json", get(handlers::demo_settings))
-            .route("/apps/halo/config.json", get(handlers::demo_settings));
-    }
-    let api = api
+        .route("/v1/sessions", get(handlers::sessions))
         .route("/v1/{*rest}", axum::routing::any(handlers::not_found))
+        .with_state(state.clone())
+        .merge(extra)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::cors::cors,
@@ -113,7 +118,8 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .route("/healthz", get(handlers::healthz))
                 .route("/readyz", get(handlers::readyz))
-                .route("/metrics", get(handlers::metrics)),
+                .route("/metrics", get(handlers::metrics))
+                .with_state(state.clone()),
         )
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(state.config.body_limit));
@@ -125,7 +131,7 @@ pub fn router(state: AppState) -> Router {
     if state.config.static_files.site_dir.is_none() {
         app = app.fallback(handlers::not_found);
     }
-    app.with_state(state)
+    app
 }
 
 /// A broker serving on a bound address.
@@ -162,8 +168,13 @@ impl Drop for RunningBroker {
 /// Binds `config.listen` (use port 0 for an ephemeral port) and serves in
 /// the background until [`RunningBroker::shutdown`] or drop.
 pub async fn start(config: Config) -> Result<RunningBroker, StartError> {
+    start_with(config, Router::new()).await
+}
+
+/// [`start`] serving [`router_with`]`(state, extra)`.
+pub async fn start_with(config: Config, extra: Router) -> Result<RunningBroker, StartError> {
     let (tx, rx) = oneshot::channel::<()>();
-    let (addr, state, fut) = bind(config, async {
+    let (addr, state, fut) = bind(config, extra, async {
         let _ = rx.await;
     })
     .await?;
@@ -181,7 +192,7 @@ pub async fn serve(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    let (addr, _state, fut) = bind(config, shutdown).await?;
+    let (addr, _state, fut) = bind(config, Router::new(), shutdown).await?;
     tracing::info!(%addr, "bt-broker listening");
     fut.await;
     tracing::info!("bt-broker stopped");
@@ -190,6 +201,7 @@ pub async fn serve(
 
 async fn bind(
     config: Config,
+    extra: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<
     (
@@ -213,7 +225,7 @@ async fn bind(
         addr: listen,
         source,
     })?;
-    let app = router(state.clone());
+    let app = router_with(state.clone(), extra);
     let pruner_state = state.clone();
     let fut = async move {
         let pruner = tokio::spawn(async move {

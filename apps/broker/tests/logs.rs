@@ -7,7 +7,7 @@
 mod common;
 
 use base64::Engine;
-use bt_broker::sandbox::{self, SandboxConfig};
+use bt_sandbox::SandboxConfig;
 use common::*;
 use serde_json::json;
 use std::io::Write;
@@ -69,7 +69,7 @@ async fn no_secret_reaches_the_logs() {
     h.sb().set_fail_status(None);
 
     // A broker with the wrong client secret (its secret must not leak either).
-    let sb2 = sandbox::start(SandboxConfig::default()).await.unwrap();
+    let sb2 = bt_sandbox::start(SandboxConfig::default()).await.unwrap();
     let mut c = config_for(&sb2);
     let wrong_secret = "wrong-client-secret-9f8e7d6c5b4a";
     c.client_secret = bt_broker::Secret::new(wrong_secret);

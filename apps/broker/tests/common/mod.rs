@@ -2,8 +2,8 @@
 //! (ephemeral ports), real HTTP, real JWTs.
 #![allow(dead_code)]
 
-use bt_broker::sandbox::{self, RunningSandbox, SandboxConfig, SandboxHandle};
 use bt_broker::{Config, RunningBroker};
+use bt_sandbox::{RunningSandbox, SandboxConfig, SandboxHandle};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -37,12 +37,22 @@ impl Harness {
 
     /// Starts a sandbox, lets `tweak` adjust the broker config, starts the broker.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
-        let sandbox = sandbox::start(SandboxConfig::default())
+        Self::start_with_routes(tweak, |_, _| axum::Router::new()).await
+    }
+
+    /// [`Harness::start_with`], the broker also serving the routes `extra`
+    /// makes for this sandbox and config.
+    pub async fn start_with_routes(
+        tweak: impl FnOnce(&mut Config),
+        extra: impl FnOnce(&RunningSandbox, &Config) -> axum::Router,
+    ) -> Self {
+        let sandbox = bt_sandbox::start(SandboxConfig::default())
             .await
             .expect("sandbox");
         let mut config = config_for(&sandbox);
         tweak(&mut config);
-        let broker = bt_broker::start(config).await.expect("broker");
+        let routes = extra(&sandbox, &config);
+        let broker = bt_broker::start_with(config, routes).await.expect("broker");
         Self {
             sandbox,
             broker,
@@ -82,6 +92,17 @@ impl Harness {
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
+}
+
+/// `GET url`, its body as JSON.
+pub async fn get_json(http: &reqwest::Client, url: &str) -> Value {
+    http.get(url)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("a JSON body")
 }
 
 pub fn client() -> reqwest::Client {

@@ -7,17 +7,25 @@
 //! non-zero when a budget is missed.
 //!
 //! Three processes, all on loopback: this one (the load generator), a
-//! sandbox appliance child and a broker child (both this binary re-executed
-//! in a hidden serve mode; the broker child runs exactly what `bt-broker`
-//! runs — `Config::load` from the environment, then `bt_broker::start` — so
-//! its peak RSS (`VmHWM`) is the broker's own).
+//! sandbox appliance child (this binary re-executed in a hidden serve mode)
+//! and a broker child: the real `bt-broker` binary (`BT_BROKER_BIN`, else
+//! the `bt-broker` next to this one), configured from the environment, so
+//! its peak RSS (`VmHWM`) is the broker's own. It lives beside the sandbox
+//! rather than in the broker crate because it needs the sandbox, and the
+//! broker library must not.
 //!
-//! Run: `cargo run --profile release-native -p bt-broker --bin broker-bench -- --out BENCHMARKS.md`
+//! Run: `cargo xtask bench broker`, or build `bt-broker` and then
+//! `cargo run --profile release-native -p bt-sandbox --bin broker-bench -- --out BENCHMARKS.md`
 
+mod children;
+
+use children::{
+    answers, broker_binary, cpu_model, cpu_time, free_loopback_addr, serve_sandbox, spawn_child,
+    unix_now, vm_hwm_kib,
+};
 use clap::Parser;
 use serde_json::{json, Value};
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,114 +47,24 @@ struct Args {
     open_seconds: u64,
     #[arg(long, hide = true)]
     serve_sandbox: bool,
-    #[arg(long, hide = true)]
-    serve_broker: bool,
 }
 
 const HOST_SECRET: &str = "bench-host-secret-0123456789abcdef";
 
 fn main() {
     let args = Args::parse();
-    // The broker child runs on the runtime `bt-broker` builds; the sandbox
-    // and the load generator use every CPU.
-    let rt = if args.serve_broker {
-        bt_broker::server::runtime().expect("runtime")
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("runtime")
-    };
+    // The sandbox and the load generator use every CPU; the broker child
+    // runs on the runtime `bt-broker` builds for itself.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     if args.serve_sandbox {
         rt.block_on(serve_sandbox());
-    } else if args.serve_broker {
-        rt.block_on(serve_broker());
     } else if let Err(e) = rt.block_on(bench(args)) {
         eprintln!("broker-bench: {e}");
         std::process::exit(1);
     }
-}
-
-/// Child mode: the sandbox appliance; prints its coordinates as one JSON line.
-async fn serve_sandbox() {
-    let sb = bt_broker::sandbox::start(bt_broker::sandbox::SandboxConfig::default())
-        .await
-        .expect("sandbox");
-    println!(
-        "{}",
-        json!({"url": sb.url(), "client_id": sb.client_id(), "client_secret": sb.client_secret()})
-    );
-    std::io::stdout().flush().ok();
-    bt_broker::server::shutdown_signal().await;
-}
-
-/// Child mode: the broker, configured from the environment like `bt-broker`.
-async fn serve_broker() {
-    bt_broker::server::init_logging("info");
-    let config = bt_broker::Config::load(None).expect("broker config");
-    let broker = bt_broker::start(config).await.expect("broker");
-    println!("{}", json!({"url": broker.url()}));
-    std::io::stdout().flush().ok();
-    bt_broker::server::shutdown_signal().await;
-    broker.shutdown().await;
-}
-
-/// A child process and its stdout file; both go away on drop.
-struct ChildGuard(Child, std::path::PathBuf);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-        let _ = std::fs::remove_file(&self.1);
-    }
-}
-
-/// Starts this binary in `flag` mode with its stdout going to a file (the
-/// broker's JSON logs end up there, as with a file log driver: a pipe would
-/// need a reader in this process, waking the load generator once per
-/// request), and waits for the coordinates the child prints first.
-fn spawn_child(flag: &str, env: &[(&str, String)]) -> Result<(ChildGuard, Value), String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let log_path = std::env::temp_dir().join(format!(
-        "broker-bench-{}-{}.log",
-        std::process::id(),
-        flag.trim_start_matches('-')
-    ));
-    let log = std::fs::File::create(&log_path)
-        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
-    let mut cmd = Command::new(exe);
-    cmd.arg(flag)
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(Stdio::inherit());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {flag}: {e}"))?;
-    let mut guard = ChildGuard(child, log_path.clone());
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let first = loop {
-        let text = std::fs::read_to_string(&log_path).unwrap_or_default();
-        if let Some(l) = text
-            .lines()
-            .find(|l| l.starts_with("{\"url\"") || l.starts_with("{\"client_id\""))
-        {
-            break l.to_owned();
-        }
-        if Instant::now() > deadline || guard.0.try_wait().ok().flatten().is_some() {
-            let _ = guard.0.kill();
-            return Err(format!(
-                "{flag}: the child did not print its address (see {})",
-                log_path.display()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let v: Value = serde_json::from_str(&first).map_err(|e| format!("{flag}: {e}"))?;
-    Ok((guard, v))
 }
 
 struct Outcome {
@@ -416,38 +334,6 @@ fn added_p99_ms(open: &[OpenRun], rate: f64, nth: usize) -> f64 {
     (nth_p99(Path::Broker) - nth_p99(Path::DirectPerCall)) / 1000.0
 }
 
-/// CPU time (user + system) a process has used, assuming 100 clock ticks/s.
-fn cpu_time(pid: u32) -> Option<Duration> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
-}
-
-fn vm_hwm_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
 fn ms(us: u64) -> String {
     format!("{:.2}", us as f64 / 1000.0)
 }
@@ -480,11 +366,19 @@ struct OpenRun {
 async fn bench(args: Args) -> Result<(), String> {
     let max = Duration::from_secs(args.max_seconds);
     eprintln!("starting the sandbox and the broker (child processes) ...");
-    let (sandbox_child, sb) = spawn_child("--serve-sandbox", &[])?;
+    let broker_exe = broker_binary()?;
+    let this_exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let (sandbox_child, sb) =
+        spawn_child("sandbox", &this_exe, &["--serve-sandbox"], &[], |out| {
+            out.lines()
+                .find_map(|l| serde_json::from_str::<Value>(l).ok())
+        })?;
     let sandbox_pid = sandbox_child.0.id();
     let sb_url = sb["url"].as_str().ok_or("sandbox url")?.to_owned();
+    let broker_addr = free_loopback_addr()?;
+    let broker_url = format!("http://{broker_addr}");
     let env = [
-        ("BT_LISTEN", "127.0.0.1:0".to_owned()),
+        ("BT_LISTEN", broker_addr.to_string()),
         ("BT_APPLIANCE_URL", sb_url.clone()),
         (
             "BT_CLIENT_ID",
@@ -505,9 +399,11 @@ async fn bench(args: Args) -> Result<(), String> {
             std::env::var("BT_LOG").unwrap_or_else(|_| "info".into()),
         ),
     ];
-    let (broker_child, br) = spawn_child("--serve-broker", &env)?;
+    let healthz = format!("{broker_url}/healthz");
+    let (broker_child, ()) = spawn_child("broker", &broker_exe, &[], &env, |_| {
+        answers(&healthz).then_some(())
+    })?;
     let broker_pid = broker_child.0.id();
-    let broker_url = br["url"].as_str().ok_or("broker url")?.to_owned();
 
     // The bench's own token for calling the sandbox directly (counted apart).
     let http = reqwest::Client::new();
@@ -528,7 +424,7 @@ async fn bench(args: Args) -> Result<(), String> {
         .as_str()
         .ok_or("no sandbox token")?
         .to_owned();
-    let now = bt_broker::auth::now_unix();
+    let now = unix_now();
     // Valid for the whole run (the broker caps host tokens at 15 minutes).
     let host_token = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
@@ -628,6 +524,13 @@ async fn bench(args: Args) -> Result<(), String> {
         serde_json::from_str(&get_text(&http, &format!("{sb_url}/__sandbox/stats")).await?)
             .map_err(|e| format!("sandbox stats: {e}"))?;
     let sandbox_token_requests = stats["token_requests"].as_u64().unwrap_or(0);
+    let worker_threads = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("bt_broker_worker_threads "))
+        .map_or_else(
+            || "an unknown number of".to_owned(),
+            |n| n.trim().to_owned(),
+        );
     let rss_kib = vm_hwm_kib(broker_pid).ok_or("cannot read the broker's VmHWM")?;
     drop(broker_child);
     drop(sandbox_child);
@@ -688,7 +591,7 @@ async fn bench(args: Args) -> Result<(), String> {
     md.push_str(&format!(
         "Machine: {nproc} CPUs, {}. Profile: release-native. Broker on {} worker thread(s) (`BT_WORKER_THREADS`). Load generator, broker and sandbox are three processes on loopback sharing these CPUs; the broker logs one JSON line per request (BT_LOG={log}) to a file. Run time {:.0} s.\n\n",
         cpu_model(),
-        std::env::var("BT_WORKER_THREADS").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| bt_broker::server::DEFAULT_WORKER_THREADS.to_string()),
+        worker_threads,
         run_time.as_secs_f64()
     ));
     md.push_str("Paths: **through broker** is `POST /v1/session-keys` (the broker opens one connection per appliance call, as BeyondTrust asks). **Sandbox direct, connection per call** is `generate_session_key` on the sandbox by a caller that obeys the same rule, i.e. what an integration without the broker pays; the latency budget is judged against it. **Sandbox direct, kept alive** ignores the rule and shows the sandbox's own floor.\n\n");

@@ -1,12 +1,24 @@
 //! The sandbox appliance on its own: OAuth rules, Command/Reporting XML as
 //! core parses it, client_script and start_session.
 
-mod common;
-
-use bt_broker::sandbox::{self, SandboxConfig};
 use bt_core::xml;
-use common::client;
+use bt_sandbox::{self as sandbox, SandboxConfig};
 use serde_json::Value;
+use std::time::Duration;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
 
 async fn token(sb: &sandbox::RunningSandbox) -> String {
     let r = client()
@@ -241,7 +253,7 @@ async fn reporting_api_windows_and_listing() {
                 .unwrap()
         }
     };
-    let now = common::now() as i64;
+    let now = unix_now();
     let all = xml::parse_session_list(
         &get(format!(
             "generate_report=SupportSession&start_time={}&duration=0",

@@ -1,0 +1,95 @@
+//! Fault injection: latency and a forced HTTP status on every API call,
+//! revoking every token, logging a rep in or out; and the `/__sandbox/*`
+//! routes that reach the same controls as [`SandboxHandle`] from outside
+//! the process (the e2e tests, broker-bench).
+
+use crate::state::{SandboxHandle, SandboxState};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Applies the injected latency, then the injected failure if there is one.
+pub(crate) async fn inject(s: &SandboxState) -> Result<(), Response> {
+    let latency = s.latency_ms.load(Ordering::SeqCst);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let fail = s.fail_status.load(Ordering::SeqCst);
+    if fail != 0 {
+        let status = StatusCode::from_u16(fail).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return Err((status, "sandbox: injected failure").into_response());
+    }
+    Ok(())
+}
+
+/// `GET /__sandbox/stats`, `POST /__sandbox/{revoke, latency?ms=N,
+/// fail?status=N, rep?username=U&logged_in=0|1}`.
+pub(crate) fn admin_routes() -> Router<Arc<SandboxState>> {
+    Router::new()
+        .route("/__sandbox/stats", get(admin_stats))
+        .route("/__sandbox/revoke", post(admin_revoke))
+        .route("/__sandbox/latency", post(admin_latency))
+        .route("/__sandbox/fail", post(admin_fail))
+        .route("/__sandbox/rep", post(admin_rep))
+}
+
+async fn admin_stats(State(s): State<Arc<SandboxState>>) -> Json<serde_json::Value> {
+    let h = SandboxHandle(s);
+    Json(serde_json::json!({
+        "token_requests": h.token_requests(),
+        "tokens_issued": h.tokens_issued(),
+        "valid_tokens": h.valid_tokens(),
+        "api_requests": h.api_requests(),
+        "unauthorized_requests": h.unauthorized_requests(),
+    }))
+}
+
+async fn admin_revoke(State(s): State<Arc<SandboxState>>) -> StatusCode {
+    SandboxHandle(s).revoke_all_tokens();
+    StatusCode::NO_CONTENT
+}
+
+async fn admin_latency(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> StatusCode {
+    match p.get("ms").and_then(|v| v.parse::<u64>().ok()) {
+        Some(ms) => {
+            SandboxHandle(s).set_latency(Duration::from_millis(ms));
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::BAD_REQUEST,
+    }
+}
+
+async fn admin_fail(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> StatusCode {
+    match p.get("status").and_then(|v| v.parse::<u16>().ok()) {
+        Some(0) => SandboxHandle(s).set_fail_status(None),
+        Some(n) if (400..600).contains(&n) => SandboxHandle(s).set_fail_status(Some(n)),
+        _ => return StatusCode::BAD_REQUEST,
+    }
+    StatusCode::NO_CONTENT
+}
+
+async fn admin_rep(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> StatusCode {
+    let (Some(name), Some(state)) = (p.get("username"), p.get("logged_in")) else {
+        return StatusCode::BAD_REQUEST;
+    };
+    if SandboxHandle(s).set_rep_logged_in(name, state == "1" || state == "true") {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
