@@ -138,8 +138,20 @@ fn size() -> Result {
     }
 }
 
+/// broker-bench (in `bt-sandbox`) against the production `bt-broker`
+/// binary: release-native, without the `sandbox` feature.
 fn broker() -> Result {
     step("broker benchmark (release-native build)");
+    run(cmd(env!("CARGO")).args([
+        "build",
+        "--quiet",
+        "--profile",
+        "release-native",
+        "-p",
+        "bt-broker",
+        "--bin",
+        "bt-broker",
+    ]))?;
     let out = root().join("BENCHMARKS.md");
     run(cmd(env!("CARGO"))
         .args([
@@ -148,13 +160,17 @@ fn broker() -> Result {
             "--profile",
             "release-native",
             "-p",
-            "bt-broker",
+            "bt-sandbox",
             "--bin",
             "broker-bench",
             "--",
             "--out",
         ])
-        .arg(out))
+        .arg(out)
+        .env(
+            "BT_BROKER_BIN",
+            crate::util::target_dir().join("release-native/bt-broker"),
+        ))
 }
 
 /// Time to `bt-ready` of each demo against a plain-JS page of the same layout.

@@ -20,14 +20,36 @@ pub const DEMO_PAGES: &[(&str, &str)] = &[
     ("/demo/halo/", "HaloPSA asset with the custom button"),
 ];
 
-/// The broker binary the demo and the end-to-end tests run.
+/// The broker binary the demo and the end-to-end tests run: built with the
+/// `sandbox` feature, which `--sandbox` needs and a production build lacks.
+///
+/// Cargo writes every build of `bt-broker` to the same `target/debug/bt-broker`,
+/// and `cargo test` rebuilds it without the feature; so the sandbox build is
+/// copied to its own path, which no other build overwrites.
 pub fn build_broker() -> Result {
-    run(cmd(env!("CARGO")).args(["build", "--quiet", "-p", "bt-broker", "--bin", "bt-broker"]))
+    run(cmd(env!("CARGO")).args([
+        "build",
+        "--quiet",
+        "-p",
+        "bt-broker",
+        "--bin",
+        "bt-broker",
+        "--features",
+        "sandbox",
+    ]))?;
+    let built = target_dir().join("debug/bt-broker");
+    let dest = broker_binary();
+    let partial = dest.with_extension("partial");
+    std::fs::create_dir_all(dest.parent().expect("a directory"))
+        .and_then(|()| std::fs::copy(&built, &partial))
+        // A rename replaces the file even while a previous demo still runs it.
+        .and_then(|_| std::fs::rename(&partial, &dest))
+        .map_err(|e| format!("cannot copy {} to {}: {e}", built.display(), dest.display()))
 }
 
 /// Where [`build_broker`] puts the binary.
 pub fn broker_binary() -> std::path::PathBuf {
-    target_dir().join("debug/bt-broker")
+    target_dir().join("sandbox/bt-broker")
 }
 
 /// The sandbox broker serving the demo: pages, bundles, packages.
