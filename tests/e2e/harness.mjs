@@ -1,9 +1,12 @@
 // Shared set-up for the end-to-end tests: the real broker binary in sandbox
 // mode serving the real release bundles, and Debian's Chromium driven by
 // playwright-core (never a downloaded browser).
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
@@ -11,7 +14,7 @@ import { before, after } from 'node:test';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'tools/package.json'));
 const { chromium } = require('playwright-core');
-export const axeSource = require('fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Starts `bt-broker --sandbox` on an ephemeral port; resolves once it listens. */
 export async function startBroker() {
@@ -46,21 +49,81 @@ export async function launchBrowser() {
 }
 
 /**
- * A page that records console errors and every appliance link the widgets
- * open (client_script, start_session), answering them with an empty page.
+ * A page that records console errors, every appliance link the widgets
+ * open (client_script, start_session), answering them with an empty page,
+ * and every request of its context (popups included) that failed or was
+ * answered with a status >= 400 (`failures`, see assertNoFailedRequests).
  */
 export async function openPage(browser, { colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ colorScheme });
   const page = await context.newPage();
   const errors = [];
   const links = [];
+  const failures = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  context.on('requestfailed', (r) => failures.push({ frame: r.frame(), what: `${r.url()}: ${r.failure()?.errorText}` }));
+  context.on('response', (r) => { if (r.status() >= 400) failures.push({ frame: r.frame(), what: `${r.url()}: HTTP ${r.status()}` }); });
   await context.route(/\/api\/(client_script|start_session)/, (route) => {
     links.push(route.request().url());
     return route.fulfill({ status: 200, contentType: 'text/plain', body: 'intercepted by the e2e test' });
   });
-  return { context, page, errors, links };
+  return { context, page, errors, links, failures };
+}
+
+/** No request made by `frame` (its own document included) failed or got a status >= 400. */
+export function assertNoFailedRequests(session, frame, label) {
+  const failed = session.failures.filter((f) => f.frame === frame).map((f) => f.what);
+  assert.deepEqual(failed, [], `${label}: requests that failed`);
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png',
+  '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.md': 'text/plain; charset=utf-8',
+};
+
+/**
+ * A loopback HTTP server on an origin of its own, standing in for a host's
+ * CDN or asset host. `mounts` maps URL path prefixes to a directory (its
+ * files, no directory listing or index) or to `{ html }` (that page at
+ * exactly that path). `headers` go on every answer (e.g. a Content-Security-Policy).
+ * Anything else is a 404.
+ */
+export async function serve(mounts, { headers = {} } = {}) {
+  const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
+  const server = http.createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const prefix = prefixes.find((p) => pathname === p || pathname.startsWith(p.endsWith('/') ? p : p + '/'));
+    const send = (status, type, body) => { res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...headers }); res.end(body); };
+    if (prefix === undefined) return send(404, 'text/plain', 'not found');
+    const mount = mounts[prefix];
+    if (typeof mount === 'object') return pathname === prefix ? send(200, TYPES['.html'], mount.html) : send(404, 'text/plain', 'not found');
+    const base = path.resolve(mount);
+    const file = path.join(base, pathname.slice(prefix.length));
+    if (!file.startsWith(base + path.sep) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      return send(404, 'text/plain', 'not found');
+    }
+    send(200, TYPES[path.extname(file)] || 'application/octet-stream', fs.readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+}
+
+/** A fresh temporary directory, removed by the returned `remove()`. */
+export function tempDir(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bt-e2e-${name}-`));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Extracts `zip` into `dir` (python3's zipfile: no npm dependency), refusing entries outside it. */
+export function unzip(zip, dir) {
+  execFileSync('python3', ['-c', `import sys, zipfile, os
+z = zipfile.ZipFile(sys.argv[1])
+for n in z.namelist():
+    if n.startswith('/') or '..' in n.split('/'): sys.exit('unsafe entry in the zip: ' + n)
+z.extractall(sys.argv[2])`, zip, dir]);
 }
 
 /** Waits until `frame` (page or frame) has marked `bt-ready`. */

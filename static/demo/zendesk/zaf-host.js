@@ -9,7 +9,15 @@ const params = new URLSearchParams(location.search);
 const isNew = params.get('new') === '1';
 const appGuid = 'demo-app-guid';
 const iframe = document.getElementById('app');
-const appOrigin = location.origin; // the demo serves the app from the same broker
+// The app: the demo's bundle from this broker, or (`?app_url=`, the e2e
+// package test) the packaged app served from its own loopback origin, as
+// Zendesk serves an app from its CDN. Only loopback URLs: this page proxies
+// the app's requests with a signed token.
+const appUrl = params.get('app_url') ? new URL(params.get('app_url'), location.href) : null;
+if (appUrl && !['127.0.0.1', 'localhost', '[::1]'].includes(appUrl.hostname)) {
+  throw new Error('app_url must be a loopback URL: ' + appUrl);
+}
+const appOrigin = appUrl ? appUrl.origin : location.origin;
 const user = { id: 1, name: 'Alice Agent', email: 'alice@example.com', locale: params.get('locale') || 'en-US', role: 'agent' };
 let scheme = params.get('scheme') === 'dark' ? 'dark' : 'light';
 document.documentElement.dataset.demoTheme = scheme;
@@ -116,6 +124,12 @@ document.getElementById('scheme').addEventListener('change', (e) => {
 });
 
 // Zendesk loads the app with its origin and app_guid in the query string.
-iframe.src = params.get('app') === 'plain'
-  ? '/bench/plain.html?layout=sidebar' // the load benchmark's plain-JS baseline
-  : '/apps/zendesk-sidebar/index.html?origin=' + encodeURIComponent(location.origin) + '&app_guid=' + appGuid;
+const zafQuery = 'origin=' + encodeURIComponent(location.origin) + '&app_guid=' + appGuid;
+if (appUrl) {
+  appUrl.search += (appUrl.search ? '&' : '') + zafQuery;
+  iframe.src = appUrl.href;
+} else {
+  iframe.src = params.get('app') === 'plain'
+    ? '/bench/plain.html?layout=sidebar' // the load benchmark's plain-JS baseline
+    : '/apps/zendesk-sidebar/index.html?' + zafQuery;
+}
