@@ -1,19 +1,33 @@
 // End-to-end: the Salesforce Case page demo (the LWC's iframe + postMessage
-// bridge, six component choices) and the HaloPSA asset button opening our
-// page, with the real salesforce-case and halo bundles.
+// bridge, six component choices) framing the SFDX project's static resource
+// as `cargo xtask package` ships it, and the HaloPSA asset button opening
+// our page: the demo's, and the shipped target/packages/halo/ folder hosted
+// the way docs/hosts/halo.md tells an admin to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSuite, openPage, waitReady, nextLink, assertAccessible, pickJumpMethod } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { root, demoSuite, openPage, waitReady, nextLink, assertAccessible, pickJumpMethod, assertNoFailedRequests, serve, tempDir } from './harness.mjs';
 
 const CASE_ID = '5003000000D8cuIAAR';
+// Where the broker serves the shipped static resource (target/packages/ at /packages/).
+const SHIPPED_PAGE = '/packages/salesforce/force-app/main/default/staticresources/BeyondTrustWidget/index.html';
 const suite = demoSuite();
+
+/** Waits for a component's frame: the shipped page, started, every request answered. */
+async function shippedFrame(s, handle) {
+  const frame = await handle.contentFrame();
+  await waitReady(frame);
+  assert.equal(new URL(frame.url()).pathname, SHIPPED_PAGE, 'the frame shows the shipped static resource');
+  assertNoFailedRequests(s, frame, `salesforce ${await handle.getAttribute('data-view')}`);
+  return frame;
+}
 
 /** The Salesforce demo showing one component choice; returns its frame. */
 async function salesforce(view) {
   const s = await openPage(suite.browser);
   await s.page.goto(`${suite.broker.url}/demo/salesforce/?view=${view}`);
-  const frame = await (await s.page.waitForSelector(`iframe[data-view="${view}"]`)).contentFrame();
-  await waitReady(frame);
+  const frame = await shippedFrame(s, await s.page.waitForSelector(`iframe[data-view="${view}"]`));
   return { ...s, frame };
 }
 
@@ -75,8 +89,7 @@ test('Salesforce: all six components on one page are accessible and error-free',
   const frames = await s.page.$$('iframe');
   assert.equal(frames.length, 6);
   for (const handle of frames) {
-    const frame = await handle.contentFrame();
-    await waitReady(frame);
+    const frame = await shippedFrame(s, handle);
     await assertAccessible(frame, `salesforce ${await handle.getAttribute('data-view')}`);
   }
   await assertAccessible(s.page, 'salesforce demo page');
@@ -87,7 +100,7 @@ test('Salesforce: the widget ignores context from a foreign origin', async () =>
   const s = await openPage(suite.browser);
   // Same app, but the page claims a different parent origin: its context
   // messages must be ignored, so the widget never becomes interactive.
-  await s.page.goto(`${suite.broker.url}/apps/salesforce-case/index.html?view=case-id&parent=${encodeURIComponent('https://evil.example')}`);
+  await s.page.goto(`${suite.broker.url}${SHIPPED_PAGE}?view=case-id&parent=${encodeURIComponent('https://evil.example')}`);
   await s.page.evaluate((caseId) => window.postMessage({ protocol: 'bt-embed/1', type: 'context', recordId: caseId, user: {}, token: 'x', settings: {} }, '*'), CASE_ID);
   await s.page.waitForTimeout(500);
   assert.equal(await s.page.getByLabel('Case ID', { exact: true }).count(), 0, 'no case id from a foreign context');
@@ -112,4 +125,75 @@ test('Halo: the asset button opens our page with the asset prefilled, Jump To bu
   await assertAccessible(popup, 'halo page');
   await assertAccessible(s.page, 'halo demo page');
   assert.deepEqual(s.errors, []);
+});
+
+// Halo, as shipped: target/packages/halo/ hosted on an origin of its own,
+// set up as docs/hosts/halo.md option B says (config.example.json copied to
+// config.json with the appliance's hostname), opened by the button URL the
+// guide gives, ${INVENTORY_NUMBER} substituted as Halo does.
+const HALO = path.join(root, 'target/packages/halo');
+const HALO_PATH = '/it/bt-jump/';
+const INVENTORY_NUMBER = 'PC-0042';
+
+/** The button URL of the guide's option B, relative to the hosted folder. */
+function guideButtonUrl() {
+  const guide = fs.readFileSync(path.join(root, 'docs/hosts/halo.md'), 'utf8');
+  const urls = [...guide.matchAll(/https:\/\/YOUR-HOST\/PATH\/(\S*\$\{INVENTORY_NUMBER\}\S*)/g)].map((m) => m[1]);
+  assert.ok(urls.length > 0, 'docs/hosts/halo.md gives the button URL as https://YOUR-HOST/PATH/…${INVENTORY_NUMBER}');
+  assert.equal(new Set(urls).size, 1, `the guide gives one button URL: ${urls.join(', ')}`);
+  return urls[0];
+}
+
+/** The shipped folder with the admin's config.json (hostname = the sandbox appliance), served. */
+async function hostedHalo(t) {
+  const copy = tempDir('halo');
+  t.after(() => copy.remove());
+  fs.cpSync(HALO, copy.dir, { recursive: true });
+  const config = JSON.parse(fs.readFileSync(path.join(copy.dir, 'config.example.json'), 'utf8'));
+  config.hostname = new URL(suite.broker.sandbox).host;
+  fs.writeFileSync(path.join(copy.dir, 'config.json'), JSON.stringify(config, null, 2));
+  const server = await serve({ [HALO_PATH]: copy.dir });
+  t.after(() => server.stop());
+  return { config, base: `${server.origin}${HALO_PATH}` };
+}
+
+/** Opens the page at `url`, picks Jump To, jumps; returns the client_script link. */
+async function haloJump(s, url) {
+  await s.page.goto(url);
+  await waitReady(s.page);
+  await pickJumpMethod(s.page, 'Jump To');
+  const form = s.page.getByRole('form', { name: 'Jump To', exact: true });
+  assert.equal(await form.getByLabel('Jump Client search', { exact: true }).inputValue(), INVENTORY_NUMBER);
+  const before = s.links.length;
+  await form.getByRole('button', { name: 'Jump To', exact: true }).click();
+  return nextLink(s.links, before);
+}
+
+test('Halo package: the guide\'s button URL opens the shipped page; Jump To goes to the appliance in config.json, not one named in the URL', async (t) => {
+  const { config, base } = await hostedHalo(t);
+  const button = base + guideButtonUrl().replaceAll('${INVENTORY_NUMBER}', encodeURIComponent(INVENTORY_NUMBER));
+  const appliance = new URL(suite.broker.sandbox).host;
+  const crafted = `${button}&hostname=evil.example.com&console=web&allow_vnc=1&jumpoints=Evil&broker_url=https%3A%2F%2Fevil.example.com`;
+  for (const url of [button, crafted]) {
+    const s = await openPage(suite.browser);
+    const { url: link, params } = await haloJump(s, url);
+    assert.equal(link.host, appliance, `${url}: the configured appliance`);
+    assert.equal(link.pathname, '/api/client_script');
+    assert.equal(params.type, config.console === 'web' ? 'web_console' : 'rep', `${url}: the configured console`);
+    assert.equal(params.action, 'start_pinned_client_session');
+    assert.equal(params.search_string, INVENTORY_NUMBER, 'the asset is the Jump target');
+    assert.equal(params['session.custom.external_key'], INVENTORY_NUMBER, 'no ticket: the asset is the external key');
+    assertNoFailedRequests(s, s.page.mainFrame(), `halo page ${url}`);
+    assert.deepEqual(s.errors, []);
+  }
+});
+
+test('Halo package: hosted without config.json, the page tells the agent config.json is missing', async (t) => {
+  assert.ok(!fs.existsSync(path.join(HALO, 'config.json')), 'the package ships config.example.json, not a config.json');
+  const server = await serve({ [HALO_PATH]: HALO });
+  t.after(() => server.stop());
+  const s = await openPage(suite.browser);
+  await s.page.goto(`${server.origin}${HALO_PATH}${guideButtonUrl().replaceAll('${INVENTORY_NUMBER}', INVENTORY_NUMBER)}`);
+  await s.page.getByText('config.json', { exact: false }).first().waitFor({ timeout: 15000 });
+  assert.equal(await s.page.getByRole('button', { name: 'Jump To', exact: true }).count(), 0, 'nothing to jump with');
 });

@@ -10,6 +10,10 @@ const VIEWS = [
   ['session-key', 'Session Key'], ['web-session-key', 'Web Session Key'], ['jump', 'Jump To'],
   ['web-jump', 'Web Jump To'], ['case-id', 'Case ID'], ['sessions', 'Sessions'],
 ];
+// The page as shipped: the SFDX project's static resource (an expanded
+// directory) that `cargo xtask package` writes, which the broker serves from
+// target/packages/ at /packages/.
+const SHIPPED_PAGE = '/packages/salesforce/force-app/main/default/staticresources/BeyondTrustWidget/index.html';
 const params = new URLSearchParams(location.search);
 const only = params.get('view');
 const recordId = '5003000000D8cuIAAR';
@@ -31,7 +35,7 @@ for (const [id, label] of VIEWS.filter(([id]) => !only || id === only)) {
   frame.dataset.view = id;
   frame.src = params.get('app') === 'plain'
     ? '/bench/plain.html?layout=case' // the load benchmark's plain-JS baseline
-    : `${brokerOrigin}/apps/salesforce-case/index.html?view=${id}&parent=${encodeURIComponent(location.origin)}`;
+    : `${brokerOrigin}${SHIPPED_PAGE}?view=${id}&parent=${encodeURIComponent(location.origin)}`;
   panel.append(title, frame);
   document.getElementById('record').append(panel);
   frames.push(frame);
