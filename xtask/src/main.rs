@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod demo;
+mod dist;
 mod package;
 mod setup;
 mod test;
@@ -20,6 +21,8 @@ usage: cargo xtask <command>
   build            release bundles of every widget app into target/dist/APP/
   package          host packages into target/packages/
   demo [--port N]  build, then serve the demo at http://127.0.0.1:8080/ until Ctrl-C
+  dist             the release bundle an admin installs (tarball, .deb, SHA256SUMS)
+                   into target/release-bundle/
   bench [size|load|broker|all]
                    measured figures appended to BENCHMARKS.md
 ";
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
             .and_then(|_| build::build())
             .and_then(|_| package::package()),
         Some("demo") => demo::demo(&args[1..]),
+        Some("dist") => setup::setup().and_then(|_| dist::dist()),
         Some("bench") => setup::setup()
             .and_then(|_| bench::bench(args.get(1).map(String::as_str).unwrap_or("all"))),
         Some("-h" | "--help" | "help") | None => {

@@ -96,6 +96,21 @@ pub fn test() -> Result {
     }
     tally.run("native tests (unit, property, integration)", &mut native)?;
 
+    // The demo's broker: the same binary tests with the sandbox linked in
+    // (`--sandbox`, dev routes), which the production build above lacks.
+    tally.run(
+        "bt-broker with the sandbox feature (demo mode)",
+        cmd(env!("CARGO")).args([
+            "test",
+            "-p",
+            "bt-broker",
+            "--features",
+            "sandbox",
+            "--test",
+            "binary",
+        ]),
+    )?;
+
     // The core crate must stay usable from the browser.
     step("bt-core builds for wasm32");
     crate::util::run(cmd(env!("CARGO")).args([
@@ -163,6 +178,19 @@ pub fn test() -> Result {
                 .args(&files)
                 .env("BT_BROKER_BIN", crate::demo::broker_binary()),
         )?;
+    }
+
+    // What an admin installs: the bundle built from the production binaries,
+    // installed for real (as root) and removed again.
+    // The e2e suite above built and packaged the apps.
+    crate::dist::from_built_apps()?;
+    step("release bundle: checksums, contents, .deb install and removal");
+    let (passed, failed) = crate::dist::verify();
+    tally.passed += passed;
+    tally.failed += failed.len() as u64;
+    tally.suites.push("release bundle".into());
+    if !failed.is_empty() {
+        return Err(format!("release bundle: {}", failed.join("; ")));
     }
 
     eprintln!(
