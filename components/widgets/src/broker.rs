@@ -1,16 +1,17 @@
-//! Typed broker calls (CONTRACTS.md §3) over the host's [`Transport`].
+//! Typed broker calls (the endpoints of `docs/broker-api.md`) over the host's
+//! [`Transport`].
 //!
-//! The answers are core's wire types. JSON is read and written with the
-//! browser's `JSON` object rather than serde_json, which keeps a JSON parser
-//! and serde's generated code out of the wasm; the tests feed the contract's
-//! JSON shapes through these functions.
+//! The answers are core's wire types, decoded by core's accessor decoders
+//! ([`JsonRead`], [`JsonWrite`]) over the browser's `JSON` object rather than
+//! serde_json, which keeps a JSON parser and serde's generated code out of
+//! the wasm; the tests feed the broker's JSON shapes through these functions.
 
 use std::rc::Rc;
 
 use bt_core::encode::component;
 use bt_core::wire::{
-    ErrorCode, QueueChoice, RepStatus, SessionKeyRequest, SessionKeyResponse, SessionSummary,
-    SessionsResponse,
+    ErrorAnswer, ErrorCode, JsonRead, JsonWrite, RepStatus, SessionKeyRequest, SessionKeyResponse,
+    SessionSummary, SessionsResponse,
 };
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,85 +35,54 @@ pub enum BrokerError {
     BadResponse,
 }
 
-/// The code an error status means when the body says nothing usable.
-fn code_for_status(status: u16) -> ErrorCode {
-    match status {
-        401 => ErrorCode::Unauthorized,
-        403 => ErrorCode::ForbiddenOrigin,
-        400 | 422 => ErrorCode::InvalidInput,
-        429 => ErrorCode::RateLimited,
-        502 | 504 => ErrorCode::ApplianceUnreachable,
-        _ => ErrorCode::Other,
+/// A JSON value from the browser's `JSON.parse`, read and built through
+/// core's accessors (a newtype: both the trait and `JsValue` are foreign).
+struct Js(JsValue);
+
+impl JsonRead for Js {
+    fn member(&self, name: &str) -> Option<Self> {
+        if !self.0.is_object() {
+            return None;
+        }
+        Reflect::get(&self.0, &JsValue::from_str(name))
+            .ok()
+            .filter(|v| !v.is_undefined())
+            .map(Js)
+    }
+    fn as_text(&self) -> Option<String> {
+        self.0.as_string()
+    }
+    fn as_flag(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+    fn as_number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+    fn elements(&self) -> Option<Vec<Self>> {
+        let list = self.0.dyn_ref::<Array>()?;
+        Some(list.iter().map(Js).collect())
     }
 }
 
-const CODES: [ErrorCode; 11] = [
-    ErrorCode::Unauthorized,
-    ErrorCode::ForbiddenOrigin,
-    ErrorCode::InvalidInput,
-    ErrorCode::RateLimited,
-    ErrorCode::RepNotFound,
-    ErrorCode::RepNotAvailable,
-    ErrorCode::ApplianceUnreachable,
-    ErrorCode::ApplianceAuthFailed,
-    ErrorCode::ApplianceError,
-    ErrorCode::NotFound,
-    ErrorCode::Internal,
-];
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    if !obj.is_object() {
-        return JsValue::UNDEFINED;
+impl JsonWrite for Js {
+    fn text(value: &str) -> Self {
+        Js(JsValue::from_str(value))
     }
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn text(obj: &JsValue, key: &str) -> Option<String> {
-    get(obj, key).as_string()
-}
-
-/// A required string field.
-fn req(obj: &JsValue, key: &str) -> Result<String, BrokerError> {
-    text(obj, key).ok_or(BrokerError::BadResponse)
-}
-
-fn queue_from(v: &JsValue) -> QueueChoice {
-    match v.as_string().as_deref() {
-        Some("general") => QueueChoice::General,
-        Some(_) => QueueChoice::Me,
-        None => match (text(v, "team"), text(v, "issue")) {
-            (Some(team), _) => QueueChoice::Team(team),
-            (_, Some(issue)) => QueueChoice::Issue(issue),
-            _ => QueueChoice::Me,
-        },
+    fn number(value: f64) -> Self {
+        Js(JsValue::from_f64(value))
     }
-}
-
-fn queue_to(q: &QueueChoice) -> JsValue {
-    let tagged = |tag: &str, value: &str| {
+    fn object(members: Vec<(&'static str, Self)>) -> Self {
         let o = Object::new();
-        let _ = Reflect::set(&o, &tag.into(), &value.into());
-        o.into()
-    };
-    match q {
-        QueueChoice::Me => "me".into(),
-        QueueChoice::General => "general".into(),
-        QueueChoice::Team(id) => tagged("team", id),
-        QueueChoice::Issue(code) => tagged("issue", code),
+        for (name, value) in members {
+            let _ = Reflect::set(&o, &JsValue::from_str(name), &value.0);
+        }
+        Js(o.into())
     }
 }
 
 /// The JSON body of `POST /v1/session-keys`.
 pub fn session_key_body(request: &SessionKeyRequest) -> String {
-    let o = Object::new();
-    if let Some(k) = &request.external_key {
-        let _ = Reflect::set(&o, &"external_key".into(), &k.into());
-    }
-    let _ = Reflect::set(&o, &"queue".into(), &queue_to(&request.queue));
-    if let Some(ttl) = request.ttl_seconds {
-        let _ = Reflect::set(&o, &"ttl_seconds".into(), &JsValue::from_f64(ttl.into()));
-    }
-    JSON::stringify(&o)
+    JSON::stringify(&request.write::<Js>().0)
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default()
@@ -122,23 +92,19 @@ pub fn session_key_body(request: &SessionKeyRequest) -> String {
 async fn call(
     transport: Option<Rc<dyn Transport>>,
     request: BrokerRequest,
-) -> Result<JsValue, BrokerError> {
+) -> Result<Js, BrokerError> {
     let transport = transport.ok_or(BrokerError::NoBroker)?;
     let response = transport
         .send(request)
         .await
         .map_err(|e| BrokerError::Network(e.0))?;
-    let body = JSON::parse(&response.body).ok();
+    let body = JSON::parse(&response.body).ok().map(Js);
     if (200..300).contains(&response.status) {
         return body
-            .filter(JsValue::is_object)
+            .filter(|b| b.0.is_object())
             .ok_or(BrokerError::BadResponse);
     }
-    let error = body.map(|b| get(&b, "error")).unwrap_or(JsValue::UNDEFINED);
-    let code = text(&error, "code")
-        .and_then(|c| CODES.into_iter().find(|k| k.as_str() == c))
-        .unwrap_or_else(|| code_for_status(response.status));
-    let message = text(&error, "message").filter(|m| !m.trim().is_empty());
+    let ErrorAnswer { code, message } = ErrorAnswer::read(response.status, body.as_ref());
     Err(BrokerError::Api { code, message })
 }
 
@@ -157,14 +123,7 @@ pub async fn create_session_key(
         },
     )
     .await?;
-    Ok(SessionKeyResponse {
-        short_key: req(&v, "short_key")?,
-        key_url: req(&v, "key_url")?,
-        expires_at: req(&v, "expires_at")?,
-        queue: queue_from(&get(&v, "queue")),
-        mail_subject: text(&v, "mail_subject").unwrap_or_default(),
-        mail_body: text(&v, "mail_body").unwrap_or_default(),
-    })
+    SessionKeyResponse::read(&v).ok_or(BrokerError::BadResponse)
 }
 
 /// `GET /v1/reps/me`.
@@ -178,12 +137,7 @@ pub async fn rep_status(transport: Option<Rc<dyn Transport>>) -> Result<RepStatu
         },
     )
     .await?;
-    Ok(RepStatus {
-        logged_in: get(&v, "logged_in")
-            .as_bool()
-            .ok_or(BrokerError::BadResponse)?,
-        display_name: text(&v, "display_name"),
-    })
+    RepStatus::read(&v).ok_or(BrokerError::BadResponse)
 }
 
 /// `GET /v1/sessions?external_key=K`, newest first.
@@ -201,23 +155,9 @@ pub async fn sessions(
         },
     )
     .await?;
-    let list = get(&v, "sessions")
-        .dyn_into::<Array>()
-        .map_err(|_| BrokerError::BadResponse)?;
-    let mut sessions = Vec::new();
-    for s in list.iter() {
-        sessions.push(SessionSummary {
-            lsid: req(&s, "lsid")?,
-            start: req(&s, "start")?,
-            end: text(&s, "end"),
-            duration_seconds: get(&s, "duration_seconds").as_f64().unwrap_or(0.0).max(0.0) as u64,
-            primary_customer: text(&s, "primary_customer"),
-            primary_rep: text(&s, "primary_rep"),
-            chat_url: text(&s, "chat_url"),
-            has_recording: get(&s, "has_recording").as_bool().unwrap_or(false),
-        });
-    }
-    // The contract says newest first; sort anyway so a host proxy cannot reorder.
+    let SessionsResponse { sessions } =
+        SessionsResponse::read(&v).ok_or(BrokerError::BadResponse)?;
+    // The broker sends newest first; sort anyway so a host proxy cannot reorder.
     // An insertion sort (stable, like `sort_by`): a ticket has a handful of
     // sessions, and it keeps core's merge/quick sort code out of the wasm.
     let keyed: Vec<f64> = sessions
