@@ -163,13 +163,9 @@ impl SalesforceHost {
     /// Reads a `context` message.
     pub fn from_context(bridge: Rc<Bridge>, context: &JsValue) -> Self {
         let user = prop(context, "user");
-        let mut config = PageConfig::default();
-        if let Some(json) = js_sys::JSON::stringify(&prop(context, "settings"))
-            .ok()
-            .and_then(|s| s.as_string())
-        {
-            config.merge_json(&json);
-        }
+        // The admin's settings, which the LWC passes on from Apex as one
+        // object with the names every host uses.
+        let config = PageConfig::from_object(&prop(context, "settings"));
         Self {
             bridge,
             record_id: prop_string(context, "recordId"),
@@ -179,7 +175,7 @@ impl SalesforceHost {
             }),
             locale: prop_string(context, "locale").unwrap_or_else(|| "en-US".into()),
             scheme: ColorScheme::parse(&prop_string(context, "colorScheme").unwrap_or_default()),
-            settings: Settings::from_raw(&config.raw_settings()),
+            settings: config.settings(),
             broker_url: prop_string(context, "brokerUrl"),
             token: Rc::new(RefCell::new(Token {
                 value: prop_string(context, "token").unwrap_or_default(),

@@ -45,7 +45,7 @@ extern "C" {
     fn on(this: &ZafClient, name: &str, handler: &Closure<dyn FnMut(JsValue)>);
 }
 
-/// The host's audience claim for broker tokens (CONTRACTS.md §3).
+/// The audience (`aud`) the broker requires in host tokens (`docs/broker-api.md`).
 const AUDIENCE: &str = "bt-broker";
 /// How long a proxy-signed broker token lives (the broker accepts ≤ 15 min).
 const TOKEN_SECONDS: u32 = 300;
@@ -66,6 +66,13 @@ pub fn init_client() -> Option<ZafClient> {
     let init = prop(&zaf, "init").dyn_into::<js_sys::Function>().ok()?;
     let client = init.call0(&zaf).ok()?;
     client.is_object().then(|| client.unchecked_into())
+}
+
+/// The app's settings: the installation's parameters in `metadata.settings`,
+/// named as the manifest declares them (the names every host uses). The
+/// secure `broker_secret` is not among them: Zendesk keeps it server-side.
+fn settings_of(metadata: &JsValue) -> PageConfig {
+    PageConfig::from_object(&prop(metadata, "settings"))
 }
 
 type Listeners = Rc<RefCell<Vec<Rc<dyn Fn(HostEvent)>>>>;
@@ -102,16 +109,8 @@ impl ZendeskHost {
         let data = JsFuture::from(client.get(&paths)).await?;
         let user = prop(&data, "currentUser");
 
-        // Settings: the app's parameters, read the same way every host does.
-        let settings_obj = prop(&metadata, "settings");
-        let mut config = PageConfig::default();
-        if let Some(json) = js_sys::JSON::stringify(&settings_obj)
-            .ok()
-            .and_then(|s| s.as_string())
-        {
-            config.merge_json(&json);
-        }
-        let settings = Settings::from_raw(&config.raw_settings());
+        let config = settings_of(&metadata);
+        let settings = config.settings();
         Ok(Self {
             client: Rc::new(client),
             ticket_id: if on_ticket {

@@ -1,25 +1,27 @@
 //! The `Host` trait: everything a widget knows about the page it runs in.
 //!
-//! A host adapter (a ticketing system's app frame, a CRM page, a help-center
-//! theme, the standalone demo page) implements [`Host`]; widgets never name a
-//! ticketing system and never touch `window` for anything a host may want to
-//! do differently (opening links, copying, calling the broker).
+//! A host adapter (an app framework's frame, a page embedded by a CRM, a
+//! theme's page, the standalone page of the tests) implements [`Host`] and
+//! reads its host's settings source into a [`PageConfig`]; widgets never name
+//! a ticketing system and never touch `window` for anything a host may want
+//! to do differently (opening links, copying, calling the broker).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use bt_core::settings::Settings;
-use bt_core::InputError;
-
+mod config;
 #[cfg(feature = "testing")]
 mod fake;
 mod standalone;
 pub mod web;
 
+/// The types of [`Host::settings`], so an adapter needs no direct core dependency.
+pub use bt_core::{settings::Settings, InputError};
+pub use config::PageConfig;
 #[cfg(feature = "testing")]
 pub use fake::{FakeHost, Recorded};
-pub use standalone::{PageConfig, StandaloneHost};
+pub use standalone::StandaloneHost;
 #[cfg(feature = "broker")]
 pub use web::FetchTransport;
 
@@ -106,8 +108,8 @@ impl Method {
     }
 }
 
-/// One call to the broker (CONTRACTS.md §3): `path` starts with `/v1/` and
-/// may carry an encoded query; `body` is JSON.
+/// One call to the broker (its endpoints: `docs/broker-api.md`): `path`
+/// starts with `/v1/` and may carry an encoded query; `body` is JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokerRequest {
     pub method: Method,

@@ -47,3 +47,34 @@ fn a_broker_url_gives_a_fetch_transport() {
     assert_eq!(host.param("asset").as_deref(), Some("PC-1"));
     assert_eq!(host.record_id(), None);
 }
+
+#[wasm_bindgen_test]
+fn a_settings_file_that_is_not_one_json_object_is_told_apart_from_missing_settings() {
+    for not_an_object in [
+        r#"{"hostname": "support.example.com",}"#,
+        "<!doctype html><title>Not Found</title>",
+        r#"["hostname"]"#,
+        r#""support.example.com""#,
+        "",
+    ] {
+        assert_eq!(
+            PageConfig::from_json(not_an_object),
+            None,
+            "{not_an_object}"
+        );
+    }
+    let empty = PageConfig::from_json("{}").expect("an object");
+    assert!(
+        empty.settings().is_err(),
+        "an empty object lacks the hostname"
+    );
+    let config = PageConfig::from_json(
+        r#"{"hostname":"support.example.com","allow_pinned_client":true,"theme":"dark"}"#,
+    )
+    .expect("an object");
+    assert_eq!(
+        config.settings().unwrap().host.authority(),
+        "support.example.com"
+    );
+    assert_eq!(config.color_scheme(), ColorScheme::Dark);
+}
