@@ -1,4 +1,4 @@
-//! English (the labels agents know from the vendor guides).
+//! English (the labels agents know from BeyondTrust's own integrations).
 
 #[cfg(feature = "agent")]
 use super::{AgentText, BrokerText, HistoryText, JumpText, KeyText};

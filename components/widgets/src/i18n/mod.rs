@@ -156,86 +156,45 @@ catalogue!(
     ChatText { get_support_now, intro, issue, name, description, chat_opened, no_issues }
 );
 
-/// The strings every app uses, in `lang`.
-pub fn common(lang: Lang) -> &'static Common {
-    match lang {
-        Lang::En => &en::COMMON,
-        Lang::De => &de::COMMON,
-        Lang::Fr => &fr::COMMON,
-        Lang::Es => &es::COMMON,
-        Lang::Ja => &ja::COMMON,
-    }
+/// Declares one `fn section(lang) -> &'static Section` per catalogue
+/// section, reading the static of that name in each language's module.
+/// Separate functions rather than one table of all sections, so an app links
+/// only the sections its widgets read.
+macro_rules! sections {
+    ($($(#[$attr:meta])* $name:ident -> $section:ident = $static:ident;)+) => {$(
+        $(#[$attr])*
+        pub fn $name(lang: Lang) -> &'static $section {
+            match lang {
+                Lang::En => &en::$static,
+                Lang::De => &de::$static,
+                Lang::Fr => &fr::$static,
+                Lang::Es => &es::$static,
+                Lang::Ja => &ja::$static,
+            }
+        }
+    )+};
 }
 
-/// The `AgentText` strings in `lang`.
-#[cfg(feature = "agent")]
-pub fn agent(lang: Lang) -> &'static AgentText {
-    match lang {
-        Lang::En => &en::AGENT,
-        Lang::De => &de::AGENT,
-        Lang::Fr => &fr::AGENT,
-        Lang::Es => &es::AGENT,
-        Lang::Ja => &ja::AGENT,
-    }
-}
-
-/// The `JumpText` strings in `lang`.
-#[cfg(feature = "agent")]
-pub fn jump(lang: Lang) -> &'static JumpText {
-    match lang {
-        Lang::En => &en::JUMP,
-        Lang::De => &de::JUMP,
-        Lang::Fr => &fr::JUMP,
-        Lang::Es => &es::JUMP,
-        Lang::Ja => &ja::JUMP,
-    }
-}
-
-/// The `KeyText` strings in `lang`.
-#[cfg(feature = "agent")]
-pub fn key(lang: Lang) -> &'static KeyText {
-    match lang {
-        Lang::En => &en::KEY,
-        Lang::De => &de::KEY,
-        Lang::Fr => &fr::KEY,
-        Lang::Es => &es::KEY,
-        Lang::Ja => &ja::KEY,
-    }
-}
-
-/// The `HistoryText` strings in `lang`.
-#[cfg(feature = "agent")]
-pub fn history(lang: Lang) -> &'static HistoryText {
-    match lang {
-        Lang::En => &en::HISTORY,
-        Lang::De => &de::HISTORY,
-        Lang::Fr => &fr::HISTORY,
-        Lang::Es => &es::HISTORY,
-        Lang::Ja => &ja::HISTORY,
-    }
-}
-
-/// The `BrokerText` strings in `lang`.
-#[cfg(feature = "agent")]
-pub fn broker(lang: Lang) -> &'static BrokerText {
-    match lang {
-        Lang::En => &en::BROKER,
-        Lang::De => &de::BROKER,
-        Lang::Fr => &fr::BROKER,
-        Lang::Es => &es::BROKER,
-        Lang::Ja => &ja::BROKER,
-    }
-}
-
-/// The click-to-chat strings, in `lang`.
-pub fn chat(lang: Lang) -> &'static ChatText {
-    match lang {
-        Lang::En => &en::CHAT,
-        Lang::De => &de::CHAT,
-        Lang::Fr => &fr::CHAT,
-        Lang::Es => &es::CHAT,
-        Lang::Ja => &ja::CHAT,
-    }
+sections! {
+    /// The strings every app uses, in `lang`.
+    common -> Common = COMMON;
+    /// The `AgentText` strings in `lang`.
+    #[cfg(feature = "agent")]
+    agent -> AgentText = AGENT;
+    /// The `JumpText` strings in `lang`.
+    #[cfg(feature = "agent")]
+    jump -> JumpText = JUMP;
+    /// The `KeyText` strings in `lang`.
+    #[cfg(feature = "agent")]
+    key -> KeyText = KEY;
+    /// The `HistoryText` strings in `lang`.
+    #[cfg(feature = "agent")]
+    history -> HistoryText = HISTORY;
+    /// The `BrokerText` strings in `lang`.
+    #[cfg(feature = "agent")]
+    broker -> BrokerText = BROKER;
+    /// The click-to-chat strings, in `lang`.
+    chat -> ChatText = CHAT;
 }
 
 /// Replaces `{0}`, `{1}`, ... in `template` with `args`.

@@ -1,13 +1,15 @@
-//! JumpTo: the Jump forms of the vendor guides — "Jump To" (pinned client
-//! search), "Push and Start Local", "Push and Start Remote", "Start RDP
-//! Session", "Start Shell Session", "Start vPro Session" — plus VNC. A form is
-//! offered only when the settings allow its method, one at a time behind a
-//! "Jump method" list; core validates the input and builds the client script
-//! link; the ticket id travels as the external key.
+//! JumpTo: the Jump forms of BeyondTrust's own integrations — "Jump To"
+//! (pinned client search), "Push and Start Local", "Push and Start Remote",
+//! "Start RDP Session", "Start Shell Session", "Start vPro Session" — plus
+//! VNC. A form is offered only when the settings allow its method, one at a
+//! time behind a "Jump method" list; core validates the input and builds the
+//! client script link; the ticket id travels as the external key.
+
+use std::rc::Rc;
 
 use bt_core::client_script::{ClientScript, Console, JumpInput, JumpMethod};
 use bt_core::settings::Settings;
-use bt_core::values::ExternalKey;
+use bt_core::values::{ApplianceHost, ExternalKey};
 use bt_core::{Field, InputError};
 use leptos::prelude::*;
 
@@ -16,10 +18,10 @@ use crate::ui::{
     enter_submits, field, field_error, focus_first_invalid, gated, link_result, message_line,
     open_link, use_style, FieldSpec, Kind, LinkOutcome,
 };
-use crate::{tr, use_ctx};
+use crate::{tr, use_ctx, Host};
 
-/// The methods this widget offers, in the guides' order. The web console has
-/// no vPro form (the web Jump To of the guides lists none).
+/// The methods this widget offers, in the order BeyondTrust's integrations
+/// list them. The web console has no vPro form (their web Jump To has none).
 pub fn offered_methods(settings: &Settings, console: Console) -> Vec<JumpMethod> {
     settings
         .methods
@@ -114,6 +116,357 @@ fn keyword_options(lang: Lang, items: &[Keyword]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What the agent typed in one Jump form, one signal per control (only the
+/// method's own controls are shown; the rest stay empty).
+#[derive(Clone, Copy)]
+struct JumpValues {
+    search: RwSignal<String>,
+    target: RwSignal<String>,
+    jumpoint: RwSignal<String>,
+    username: RwSignal<String>,
+    display_size: RwSignal<String>,
+    quality: RwSignal<String>,
+    console_session: RwSignal<String>,
+    protocol: RwSignal<String>,
+    port: RwSignal<String>,
+    terminal: RwSignal<String>,
+}
+
+impl JumpValues {
+    /// `target` prefills the pinned search or the target host; the Jumpoint
+    /// starts at the first configured one, except for VNC, where it is
+    /// optional and starts at "None".
+    fn new(method: JumpMethod, settings: &Settings, target: String) -> Self {
+        let first_jumpoint = if method == JumpMethod::Vnc {
+            String::new()
+        } else {
+            settings
+                .jumpoints
+                .first()
+                .map(|j| j.to_string())
+                .unwrap_or_default()
+        };
+        let empty = || RwSignal::new(String::new());
+        Self {
+            search: RwSignal::new(if method == JumpMethod::Pinned {
+                target.clone()
+            } else {
+                String::new()
+            }),
+            target: RwSignal::new(target),
+            jumpoint: RwSignal::new(first_jumpoint),
+            username: empty(),
+            display_size: empty(),
+            quality: empty(),
+            console_session: empty(),
+            protocol: empty(),
+            port: empty(),
+            terminal: empty(),
+        }
+    }
+
+    fn input(&self) -> JumpInput {
+        JumpInput {
+            search: self.search.get_untracked(),
+            target: self.target.get_untracked(),
+            jumpoint: self.jumpoint.get_untracked(),
+            username: self.username.get_untracked(),
+            display_size: self.display_size.get_untracked(),
+            quality: self.quality.get_untracked(),
+            console: !self.console_session.get_untracked().is_empty(),
+            protocol: self.protocol.get_untracked(),
+            port: self.port.get_untracked(),
+            terminal: self.terminal.get_untracked(),
+        }
+    }
+}
+
+/// The fields a form shows its errors at; any other problem (e.g. an
+/// over-long ticket id) is listed under the button.
+const SHOWN_FIELDS: [Field; 10] = [
+    Field::SearchString,
+    Field::Target,
+    Field::Hostname,
+    Field::Jumpoint,
+    Field::Username,
+    Field::DisplaySize,
+    Field::Quality,
+    Field::Port,
+    Field::Protocol,
+    Field::Terminal,
+];
+
+/// The form's current problems, and how to show them.
+#[derive(Clone, Copy)]
+struct FormErrors {
+    lang: RwSignal<Lang>,
+    errors: RwSignal<Vec<InputError>>,
+}
+
+impl FormErrors {
+    /// The message at `field`.
+    fn at(self, field: Field) -> Signal<Option<String>> {
+        Signal::derive(move || field_error(self.lang.get(), &self.errors.get(), &field))
+    }
+
+    /// The problems of no shown field, in one line.
+    fn elsewhere(self) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            let texts: Vec<String> = self
+                .errors
+                .get()
+                .into_iter()
+                .filter(|e| !SHOWN_FIELDS.contains(&e.field))
+                .map(|e| i18n::input_error(self.lang.get(), &e))
+                .collect();
+            (!texts.is_empty()).then(|| texts.join(" "))
+        })
+    }
+}
+
+/// Builds the form's fields: those always shown, and those under "More
+/// options" (RDP and shell only).
+struct FieldSets<'a> {
+    lang: RwSignal<Lang>,
+    method: JumpMethod,
+    settings: &'a Settings,
+    values: JumpValues,
+    errors: FormErrors,
+}
+
+impl FieldSets<'_> {
+    fn split(&self) -> (Vec<FieldSpec>, Vec<FieldSpec>) {
+        match self.method {
+            JumpMethod::Pinned => (vec![self.search()], vec![]),
+            JumpMethod::Local => (vec![self.target(Field::Hostname)], vec![]),
+            JumpMethod::Remote | JumpMethod::Vpro => {
+                (vec![self.target(Field::Target), self.jumpoint()], vec![])
+            }
+            JumpMethod::Vnc => (
+                vec![self.target(Field::Target), self.jumpoint(), self.port()],
+                vec![],
+            ),
+            JumpMethod::Rdp => (
+                vec![self.target(Field::Target), self.jumpoint()],
+                self.rdp_options(),
+            ),
+            JumpMethod::Shell => (
+                vec![self.target(Field::Target), self.jumpoint()],
+                self.shell_options(),
+            ),
+        }
+    }
+
+    fn text(
+        &self,
+        name: &'static str,
+        label: Signal<&'static str>,
+        value: RwSignal<String>,
+        field: Field,
+        placeholder: Option<Signal<&'static str>>,
+    ) -> FieldSpec {
+        FieldSpec::new(
+            name,
+            label,
+            Kind::Text(placeholder),
+            value,
+            self.errors.at(field),
+        )
+    }
+
+    fn select(
+        &self,
+        name: &'static str,
+        label: Signal<&'static str>,
+        value: RwSignal<String>,
+        field: Field,
+        options: Signal<Vec<(String, String)>>,
+    ) -> FieldSpec {
+        FieldSpec::new(
+            name,
+            label,
+            Kind::Select(options),
+            value,
+            self.errors.at(field),
+        )
+    }
+
+    /// A keyword list with a leading "Default" choice.
+    fn keywords(&self, items: &'static [Keyword]) -> Signal<Vec<(String, String)>> {
+        let lang = self.lang;
+        Signal::derive(move || keyword_options(lang.get(), items))
+    }
+
+    fn search(&self) -> FieldSpec {
+        let lang = self.lang;
+        self.text(
+            "search",
+            tr!(lang, jump.f_search),
+            self.values.search,
+            Field::SearchString,
+            Some(tr!(lang, jump.placeholder_search)),
+        )
+    }
+
+    /// The host to jump to: "Hostname" for a local push, else "Target".
+    fn target(&self, field: Field) -> FieldSpec {
+        let lang = self.lang;
+        let label = if field == Field::Hostname {
+            tr!(lang, jump.f_hostname)
+        } else {
+            tr!(lang, jump.f_target)
+        };
+        let placeholder = Some(tr!(lang, jump.placeholder_host));
+        self.text("target", label, self.values.target, field, placeholder)
+    }
+
+    /// The configured Jumpoints (VNC may use none).
+    fn jumpoint(&self) -> FieldSpec {
+        let lang = self.lang;
+        let optional = self.method == JumpMethod::Vnc;
+        let names: Vec<String> = self
+            .settings
+            .jumpoints
+            .iter()
+            .map(|j| j.to_string())
+            .collect();
+        let options = Signal::derive(move || {
+            let none = optional.then(|| (String::new(), jump(lang.get()).none_option.to_owned()));
+            none.into_iter()
+                .chain(names.iter().map(|n| (n.clone(), n.clone())))
+                .collect()
+        });
+        self.select(
+            "jumpoint",
+            tr!(lang, jump.f_jumpoint),
+            self.values.jumpoint,
+            Field::Jumpoint,
+            options,
+        )
+    }
+
+    fn username(&self) -> FieldSpec {
+        let lang = self.lang;
+        let label = tr!(lang, jump.f_username);
+        self.text(
+            "username",
+            label,
+            self.values.username,
+            Field::Username,
+            None,
+        )
+    }
+
+    fn port(&self) -> FieldSpec {
+        let label = tr!(self.lang, jump.f_port);
+        self.text("port", label, self.values.port, Field::Port, None)
+    }
+
+    fn rdp_options(&self) -> Vec<FieldSpec> {
+        const SIZES: [Keyword; 6] = [
+            ("primary_display", |a| a.primary_display),
+            ("all_displays", |a| a.all_displays),
+            ("1024x768", |_| "1024 × 768"),
+            ("1280x720", |_| "1280 × 720"),
+            ("1280x1024", |_| "1280 × 1024"),
+            ("1920x1080", |_| "1920 × 1080"),
+        ];
+        const QUALITIES: [Keyword; 4] = [
+            ("low", |a| a.q_low),
+            ("performance", |a| a.q_performance),
+            ("performance_quality", |a| a.q_performance_quality),
+            ("quality", |a| a.q_quality),
+        ];
+        let lang = self.lang;
+        vec![
+            self.username(),
+            self.select(
+                "display_size",
+                tr!(lang, jump.f_display_size),
+                self.values.display_size,
+                Field::DisplaySize,
+                self.keywords(&SIZES),
+            ),
+            self.select(
+                "quality",
+                tr!(lang, jump.f_quality),
+                self.values.quality,
+                Field::Quality,
+                self.keywords(&QUALITIES),
+            ),
+            FieldSpec::new(
+                "console",
+                tr!(lang, jump.f_console),
+                Kind::Checkbox,
+                self.values.console_session,
+                Signal::derive(|| None),
+            ),
+        ]
+    }
+
+    fn shell_options(&self) -> Vec<FieldSpec> {
+        const PROTOCOLS: [Keyword; 2] = [("ssh", |_| "SSH"), ("telnet", |_| "Telnet")];
+        const TERMINALS: [Keyword; 2] = [("xterm", |_| "xterm"), ("vt100", |_| "VT100")];
+        let lang = self.lang;
+        vec![
+            self.username(),
+            self.select(
+                "protocol",
+                tr!(lang, jump.f_protocol),
+                self.values.protocol,
+                Field::Protocol,
+                self.keywords(&PROTOCOLS),
+            ),
+            self.port(),
+            self.select(
+                "terminal",
+                tr!(lang, jump.f_terminal),
+                self.values.terminal,
+                Field::Terminal,
+                self.keywords(&TERMINALS),
+            ),
+        ]
+    }
+}
+
+/// What a submit needs to build the link.
+struct JumpLink {
+    method: JumpMethod,
+    appliance: ApplianceHost,
+    console: Console,
+    record: String,
+    values: JumpValues,
+    errors: RwSignal<Vec<InputError>>,
+    outcome: RwSignal<Option<LinkOutcome>>,
+}
+
+impl JumpLink {
+    /// Core validates the input and the ticket id: the link opens, or the
+    /// problems show at their fields and focus moves to the first.
+    fn submit(&self, host: &Rc<dyn Host>, ev: &leptos::ev::SubmitEvent) {
+        ev.prevent_default();
+        let action = self.values.input().to_action(self.method);
+        let key = ExternalKey::parse(&self.record);
+        match (action, key) {
+            (Ok(action), Ok(key)) => {
+                self.errors.set(Vec::new());
+                let url = ClientScript::new(self.appliance.clone(), action)
+                    .console(self.console)
+                    .external_key(&key)
+                    .to_url();
+                open_link(host, url, self.outcome);
+            }
+            (action, key) => {
+                let mut all = action.err().unwrap_or_default();
+                all.extend(key.err());
+                self.outcome.set(None);
+                self.errors.set(all);
+                focus_first_invalid(ev);
+            }
+        }
+    }
+}
+
 #[component]
 fn JumpForm(
     method: JumpMethod,
@@ -126,249 +479,32 @@ fn JumpForm(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let lang = ctx.lang;
-    let jumpoint_optional = method == JumpMethod::Vnc;
-    let first_jumpoint = if jumpoint_optional {
-        String::new()
-    } else {
-        settings
-            .jumpoints
-            .first()
-            .map(|j| j.to_string())
-            .unwrap_or_default()
+    let values = JumpValues::new(method, &settings, target);
+    let errors = FormErrors {
+        lang,
+        errors: RwSignal::new(Vec::new()),
     };
-
-    let search = RwSignal::new(if method == JumpMethod::Pinned {
-        target.clone()
-    } else {
-        String::new()
-    });
-    let target = RwSignal::new(target);
-    let jumpoint = RwSignal::new(first_jumpoint);
-    let username = RwSignal::new(String::new());
-    let display_size = RwSignal::new(String::new());
-    let quality = RwSignal::new(String::new());
-    let console_session = RwSignal::new(String::new());
-    let protocol = RwSignal::new(String::new());
-    let port = RwSignal::new(String::new());
-    let terminal = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<InputError>::new());
     let outcome = RwSignal::new(None::<LinkOutcome>);
-
-    let err =
-        move |field: Field| Signal::derive(move || field_error(lang.get(), &errors.get(), &field));
-
-    let submit = {
-        let ctx = ctx.clone();
-        let host = settings.host.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let input = JumpInput {
-                search: search.get_untracked(),
-                target: target.get_untracked(),
-                jumpoint: jumpoint.get_untracked(),
-                username: username.get_untracked(),
-                display_size: display_size.get_untracked(),
-                quality: quality.get_untracked(),
-                console: !console_session.get_untracked().is_empty(),
-                protocol: protocol.get_untracked(),
-                port: port.get_untracked(),
-                terminal: terminal.get_untracked(),
-            };
-            let action = input.to_action(method);
-            let key = ExternalKey::parse(&record);
-            match (action, key) {
-                (Ok(action), Ok(key)) => {
-                    errors.set(Vec::new());
-                    let url = ClientScript::new(host.clone(), action)
-                        .console(console)
-                        .external_key(&key)
-                        .to_url();
-                    open_link(ctx.host(), url, outcome);
-                }
-                (action, key) => {
-                    let mut all = action.err().unwrap_or_default();
-                    all.extend(key.err());
-                    outcome.set(None);
-                    errors.set(all);
-                    focus_first_invalid(&ev);
-                }
-            }
-        }
-    };
-
-    let label = Signal::derive(move || method_label(jump(lang.get()), method));
-    let names: Vec<String> = settings.jumpoints.iter().map(|j| j.to_string()).collect();
-    let jumpoint_options = Signal::derive(move || {
-        let none = jumpoint_optional.then(|| {
-            (
-                String::new(),
-                crate::i18n::jump(lang.get()).none_option.to_owned(),
-            )
-        });
-        none.into_iter()
-            .chain(names.iter().map(|n| (n.clone(), n.clone())))
-            .collect()
-    });
-    let text = |name, label, value, field, placeholder| {
-        FieldSpec::new(name, label, Kind::Text(placeholder), value, err(field))
-    };
-    let select = |name, label, value, field, options| {
-        FieldSpec::new(name, label, Kind::Select(options), value, err(field))
-    };
-    let host_placeholder = Some(tr!(lang, jump.placeholder_host));
-    let target_field = |field: Field| {
-        let label = if field == Field::Hostname {
-            tr!(lang, jump.f_hostname)
-        } else {
-            tr!(lang, jump.f_target)
-        };
-        text("target", label, target, field, host_placeholder)
-    };
-    let jumpoint_field = select(
-        "jumpoint",
-        tr!(lang, jump.f_jumpoint),
-        jumpoint,
-        Field::Jumpoint,
-        jumpoint_options,
-    );
-    let username_field = text(
-        "username",
-        tr!(lang, jump.f_username),
-        username,
-        Field::Username,
-        None,
-    );
-    let port_field = text("port", tr!(lang, jump.f_port), port, Field::Port, None);
-
-    let (main, more): (Vec<FieldSpec>, Vec<FieldSpec>) = match method {
-        JumpMethod::Pinned => (
-            vec![text(
-                "search",
-                tr!(lang, jump.f_search),
-                search,
-                Field::SearchString,
-                Some(tr!(lang, jump.placeholder_search)),
-            )],
-            vec![],
-        ),
-        JumpMethod::Local => (vec![target_field(Field::Hostname)], vec![]),
-        JumpMethod::Remote | JumpMethod::Vpro => {
-            (vec![target_field(Field::Target), jumpoint_field], vec![])
-        }
-        JumpMethod::Vnc => (
-            vec![target_field(Field::Target), jumpoint_field, port_field],
-            vec![],
-        ),
-        JumpMethod::Rdp => {
-            let sizes = Signal::derive(move || {
-                keyword_options(
-                    lang.get(),
-                    &[
-                        ("primary_display", |a| a.primary_display),
-                        ("all_displays", |a| a.all_displays),
-                        ("1024x768", |_| "1024 × 768"),
-                        ("1280x720", |_| "1280 × 720"),
-                        ("1280x1024", |_| "1280 × 1024"),
-                        ("1920x1080", |_| "1920 × 1080"),
-                    ],
-                )
-            });
-            let qualities = Signal::derive(move || {
-                keyword_options(
-                    lang.get(),
-                    &[
-                        ("low", |a| a.q_low),
-                        ("performance", |a| a.q_performance),
-                        ("performance_quality", |a| a.q_performance_quality),
-                        ("quality", |a| a.q_quality),
-                    ],
-                )
-            });
-            (
-                vec![target_field(Field::Target), jumpoint_field],
-                vec![
-                    username_field,
-                    select(
-                        "display_size",
-                        tr!(lang, jump.f_display_size),
-                        display_size,
-                        Field::DisplaySize,
-                        sizes,
-                    ),
-                    select(
-                        "quality",
-                        tr!(lang, jump.f_quality),
-                        quality,
-                        Field::Quality,
-                        qualities,
-                    ),
-                    FieldSpec::new(
-                        "console",
-                        tr!(lang, jump.f_console),
-                        Kind::Checkbox,
-                        console_session,
-                        Signal::derive(|| None),
-                    ),
-                ],
-            )
-        }
-        JumpMethod::Shell => {
-            let protocols = Signal::derive(move || {
-                keyword_options(lang.get(), &[("ssh", |_| "SSH"), ("telnet", |_| "Telnet")])
-            });
-            let terminals = Signal::derive(move || {
-                keyword_options(
-                    lang.get(),
-                    &[("xterm", |_| "xterm"), ("vt100", |_| "VT100")],
-                )
-            });
-            (
-                vec![target_field(Field::Target), jumpoint_field],
-                vec![
-                    username_field,
-                    select(
-                        "protocol",
-                        tr!(lang, jump.f_protocol),
-                        protocol,
-                        Field::Protocol,
-                        protocols,
-                    ),
-                    port_field,
-                    select(
-                        "terminal",
-                        tr!(lang, jump.f_terminal),
-                        terminal,
-                        Field::Terminal,
-                        terminals,
-                    ),
-                ],
-            )
-        }
-    };
+    let (main, more) = FieldSets {
+        lang,
+        method,
+        settings: &settings,
+        values,
+        errors,
+    }
+    .split();
     let has_more = !more.is_empty();
-
-    // Problems that belong to no visible field (e.g. an over-long ticket id).
-    let other_errors = Signal::derive(move || {
-        let shown = [
-            Field::SearchString,
-            Field::Target,
-            Field::Hostname,
-            Field::Jumpoint,
-            Field::Username,
-            Field::DisplaySize,
-            Field::Quality,
-            Field::Port,
-            Field::Protocol,
-            Field::Terminal,
-        ];
-        let texts: Vec<String> = errors
-            .get()
-            .into_iter()
-            .filter(|e| !shown.contains(&e.field))
-            .map(|e| i18n::input_error(lang.get(), &e))
-            .collect();
-        (!texts.is_empty()).then(|| texts.join(" "))
-    });
+    let link = JumpLink {
+        method,
+        appliance: settings.host.clone(),
+        console,
+        record,
+        values,
+        errors: errors.errors,
+        outcome,
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| link.submit(ctx.host(), &ev);
+    let label = Signal::derive(move || method_label(jump(lang.get()), method));
 
     view! {
         <form class="bt-form bt-jump-form" data-method=method.as_str() aria-label=label on:submit=submit
@@ -382,7 +518,7 @@ fn JumpForm(
                 </details>
             })}
             <button type="submit" class="bt-button bt-primary">{label}</button>
-            {message_line("bt-field-error", Some("alert"), other_errors)}
+            {message_line("bt-field-error", Some("alert"), errors.elsewhere())}
             {link_result(outcome, tr!(lang, jump.jump_sent))}
         </form>
     }
