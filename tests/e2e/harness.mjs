@@ -18,7 +18,9 @@ export const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'),
 
 /** Starts `bt-broker --sandbox` on an ephemeral port; resolves once it listens. */
 export async function startBroker() {
-  const bin = process.env.BT_BROKER_BIN || path.join(root, 'target/debug/bt-broker');
+  // `cargo xtask test` sets BT_BROKER_BIN; target/sandbox/ is where xtask puts
+  // the sandbox build (target/debug/bt-broker is the production one after `cargo test`).
+  const bin = process.env.BT_BROKER_BIN || path.join(root, 'target/sandbox/bt-broker');
   const child = spawn(bin, ['--sandbox', '--port', '0', '--static', 'static', '--dist', 'target/dist', '--packages', 'target/packages'], {
     cwd: root,
     env: { ...process.env, RUST_LOG: 'warn' },
