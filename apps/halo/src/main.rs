@@ -23,9 +23,8 @@ fn alert(text: &str) {
 
 fn main() {
     wasm_bindgen_futures::spawn_local(async {
-        match page::HaloPage::open().await {
-            Ok(page) => {
-                let asset = page.asset.clone();
+        match page::open().await {
+            Ok((asset, page)) => {
                 let host: Rc<dyn Host> = Rc::new(page);
                 leptos::mount::mount_to(
                     bt_widgets::app_root(),
@@ -33,7 +32,7 @@ fn main() {
                 )
                 .forget();
             }
-            Err(problem) => alert(&problem.message()),
+            Err(problem) => alert(problem.message()),
         }
         mark_ready();
     });

@@ -5,42 +5,46 @@
 //! a crafted link cannot point the agent at another appliance. The ticket is
 //! the session's external key; without one, the asset's inventory number is.
 
-use bt_widgets::host::{ColorScheme, InputError, PageConfig, Settings};
-use bt_widgets::Host;
+use bt_widgets::host::{ConfiguredPage, PageConfig};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Where the admin's settings are, relative to the page.
+/// Where the admin's settings are, relative to the page (the messages
+/// below name it).
 const CONFIG_FILE: &str = "config.json";
 
 /// Why the page has no settings. The widgets would only list every setting
-/// as missing; this names the file to fix.
+/// as missing; these name the file to fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfigProblem {
     /// The server answered 404.
     Missing,
-    /// No answer, or another error status (0: no HTTP answer).
-    Unreadable(u16),
+    /// No answer, or another error status.
+    Unreadable,
     /// An answer that is not one JSON object.
     NotJson,
 }
 
 impl ConfigProblem {
-    /// What the agent sees, naming the file (English, like the other
-    /// messages shown before any widget is mounted).
-    pub fn message(self) -> String {
-        let what = match self {
-            ConfigProblem::Missing => "was not found beside this page".to_owned(),
-            ConfigProblem::Unreadable(0) => "could not be loaded".to_owned(),
-            ConfigProblem::Unreadable(status) => {
-                format!("could not be loaded (HTTP {status})")
+    /// What the agent sees (English, like the other messages shown before
+    /// any widget is mounted; whole sentences, so no formatting code).
+    pub fn message(self) -> &'static str {
+        match self {
+            ConfigProblem::Missing => {
+                "The settings file config.json was not found beside this page. Ask your \
+                 admin to copy config.example.json to config.json and set the appliance's \
+                 hostname."
             }
-            ConfigProblem::NotJson => "is not valid JSON: it must be one object of settings".into(),
-        };
-        format!(
-            "The settings file {CONFIG_FILE} {what}. Ask your admin to set it up as \
-             config.example.json shows."
-        )
+            ConfigProblem::Unreadable => {
+                "The settings file config.json beside this page could not be loaded. \
+                 Reload the page; if this persists, ask your admin to check the web server."
+            }
+            ConfigProblem::NotJson => {
+                "The settings file config.json beside this page is not valid JSON: it \
+                 must be one object of settings, as in config.example.json. Ask your \
+                 admin to fix it."
+            }
+        }
     }
 }
 
@@ -62,65 +66,30 @@ fn button_params() -> (String, Option<String>) {
 
 /// The text of `config.json` beside the page.
 async fn config_text() -> Result<String, ConfigProblem> {
-    let window = web_sys::window().ok_or(ConfigProblem::Unreadable(0))?;
+    let window = web_sys::window().ok_or(ConfigProblem::Unreadable)?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(CONFIG_FILE))
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())
-        .ok_or(ConfigProblem::Unreadable(0))?;
+        .ok_or(ConfigProblem::Unreadable)?;
     match response.status() {
         404 => return Err(ConfigProblem::Missing),
-        _ if !response.ok() => return Err(ConfigProblem::Unreadable(response.status())),
+        _ if !response.ok() => return Err(ConfigProblem::Unreadable),
         _ => {}
     }
-    let text = response.text().map_err(|_| ConfigProblem::Unreadable(0))?;
+    let text = response.text().map_err(|_| ConfigProblem::Unreadable)?;
     JsFuture::from(text)
         .await
         .ok()
         .and_then(|t| t.as_string())
-        .ok_or(ConfigProblem::Unreadable(0))
+        .ok_or(ConfigProblem::Unreadable)
 }
 
-/// The page a button opened: the asset to prefill and the admin's settings.
-pub struct HaloPage {
-    /// The asset's inventory number (empty when the button sent none).
-    pub asset: String,
-    record: Option<String>,
-    locale: String,
-    scheme: ColorScheme,
-    settings: Result<Settings, Vec<InputError>>,
-}
-
-impl HaloPage {
-    /// Reads the button's parameters and `config.json`.
-    pub async fn open() -> Result<Self, ConfigProblem> {
-        let (asset, ticket) = button_params();
-        let config = PageConfig::from_json(&config_text().await?).ok_or(ConfigProblem::NotJson)?;
-        let record = ticket.or_else(|| Some(asset.clone()).filter(|a| !a.is_empty()));
-        Ok(Self {
-            asset,
-            record,
-            locale: config.locale(),
-            scheme: config.color_scheme(),
-            settings: config.settings(),
-        })
-    }
-}
-
-impl Host for HaloPage {
-    fn record_id(&self) -> Option<String> {
-        self.record.clone()
-    }
-
-    fn settings(&self) -> Result<Settings, Vec<InputError>> {
-        self.settings.clone()
-    }
-
-    fn locale(&self) -> String {
-        self.locale.clone()
-    }
-
-    fn color_scheme(&self) -> ColorScheme {
-        self.scheme
-    }
+/// Reads the button's parameters and `config.json`: the asset to prefill,
+/// and the host with the admin's settings.
+pub async fn open() -> Result<(String, ConfiguredPage), ConfigProblem> {
+    let (asset, ticket) = button_params();
+    let config = PageConfig::from_json(&config_text().await?).ok_or(ConfigProblem::NotJson)?;
+    let record = ticket.or_else(|| Some(asset.clone()).filter(|a| !a.is_empty()));
+    Ok((asset, ConfiguredPage::new(&config, record)))
 }

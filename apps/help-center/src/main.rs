@@ -13,7 +13,7 @@ fn main() {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("a document");
-    let host: Rc<dyn Host> = Rc::new(theme::RequestPage::read(&document));
+    let host: Rc<dyn Host> = Rc::new(theme::read(&document));
     leptos::mount::mount_to(
         theme::mount_point(&document),
         move || view! { <WidgetRoot host=host><ClickToChat/></WidgetRoot> },

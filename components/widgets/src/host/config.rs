@@ -169,3 +169,44 @@ impl PageConfig {
         )
     }
 }
+
+/// A host whose page gives nothing but its configuration: the record, the
+/// language, the colour scheme and the settings; links, copying and the
+/// rest keep the browser defaults. The adapters of such pages (a page
+/// beside its settings file, a theme's page) build one from what they read.
+pub struct ConfiguredPage {
+    record: Option<String>,
+    locale: String,
+    scheme: ColorScheme,
+    settings: Result<Settings, Vec<InputError>>,
+}
+
+impl ConfiguredPage {
+    /// `record` is the adapter's own (a page may take it from its URL).
+    pub fn new(config: &PageConfig, record: Option<String>) -> Self {
+        Self {
+            record,
+            locale: config.locale(),
+            scheme: config.color_scheme(),
+            settings: config.settings(),
+        }
+    }
+}
+
+impl super::Host for ConfiguredPage {
+    fn record_id(&self) -> Option<String> {
+        self.record.clone()
+    }
+
+    fn settings(&self) -> Result<Settings, Vec<InputError>> {
+        self.settings.clone()
+    }
+
+    fn locale(&self) -> String {
+        self.locale.clone()
+    }
+
+    fn color_scheme(&self) -> ColorScheme {
+        self.scheme
+    }
+}
