@@ -114,9 +114,9 @@ impl ApplianceClient {
         };
         Ok(Self {
             http,
-            token_url: endpoint("/oauth2/token")?,
-            command_url: endpoint("/api/command")?,
-            reporting_url: endpoint("/api/reporting")?,
+            token_url: endpoint(bt_core::api::OAUTH_TOKEN_PATH)?,
+            command_url: endpoint(bt_core::api::COMMAND_PATH)?,
+            reporting_url: endpoint(bt_core::api::REPORTING_PATH)?,
             base,
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),

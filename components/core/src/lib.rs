@@ -3,6 +3,7 @@
 //! Everything that writes a link to the appliance or reads its answers lives
 //! here, so no widget, page, template or broker handler builds a URL by hand:
 //!
+//! - [`api`]: the server-side API paths (OAuth, Command, Reporting).
 //! - [`values`]: validated inputs with the appliance's limits.
 //! - [`client_script`]: `/api/client_script` links that drive the rep console.
 //! - [`start_session`]: `/api/start_session` links for customers (click-to-chat).
@@ -14,6 +15,7 @@
 //!   into tickets (feature `xml`).
 //! - [`wire`]: the broker's JSON contract.
 
+pub mod api;
 pub mod client_script;
 pub mod encode;
 pub mod error;
