@@ -142,16 +142,7 @@ fn size() -> Result {
 /// binary: release-native, without the `sandbox` feature.
 fn broker() -> Result {
     step("broker benchmark (release-native build)");
-    run(cmd(env!("CARGO")).args([
-        "build",
-        "--quiet",
-        "--profile",
-        "release-native",
-        "-p",
-        "bt-broker",
-        "--bin",
-        "bt-broker",
-    ]))?;
+    let broker = crate::demo::build_production_broker(&[])?;
     let out = root().join("BENCHMARKS.md");
     run(cmd(env!("CARGO"))
         .args([
@@ -167,10 +158,7 @@ fn broker() -> Result {
             "--out",
         ])
         .arg(out)
-        .env(
-            "BT_BROKER_BIN",
-            crate::util::target_dir().join("release-native/bt-broker"),
-        ))
+        .env("BT_BROKER_BIN", broker))
 }
 
 /// Time to `bt-ready` of each demo against a plain-JS page of the same layout.

@@ -92,3 +92,25 @@ pub fn demo(args: &[String]) -> Result {
     // The broker handles Ctrl-C itself and shuts down gracefully.
     run(&mut broker_command(port))
 }
+
+/// The production broker (release-native, without the `sandbox` feature),
+/// plus any other packages to build alongside; returns its path. What
+/// `cargo xtask dist` ships and `bench broker` measures.
+pub fn build_production_broker(also: &[&str]) -> Result<std::path::PathBuf> {
+    let mut c = cmd(env!("CARGO"));
+    c.args([
+        "build",
+        "--quiet",
+        "--profile",
+        "release-native",
+        "-p",
+        "bt-broker",
+        "--bin",
+        "bt-broker",
+    ]);
+    for p in also {
+        c.args(["-p", p]);
+    }
+    run(&mut c)?;
+    Ok(target_dir().join("release-native/bt-broker"))
+}

@@ -58,18 +58,7 @@ pub fn dist() -> Result {
 /// built them for the end-to-end tests): the binaries, then the bundle.
 pub fn from_built_apps() -> Result {
     step("release binaries (bt-broker without the sandbox, btlink)");
-    run(cmd(env!("CARGO")).args([
-        "build",
-        "--quiet",
-        "--profile",
-        "release-native",
-        "-p",
-        "bt-broker",
-        "--bin",
-        "bt-broker",
-        "-p",
-        "btlink",
-    ]))?;
+    crate::demo::build_production_broker(&["btlink"])?;
     write_bundle()
 }
 
@@ -364,15 +353,13 @@ fn install_checks(checks: &mut Checks, deb: &Path) {
     }
     checks.check(
         "bt-broker --version runs from /usr/bin",
-        succeeds(&mut std::process::Command::new("/usr/bin/bt-broker").arg("--version")).and_then(
-            |v| {
-                if v.contains(&version()) {
-                    Ok(())
-                } else {
-                    Err(format!("printed '{}'", v.trim()))
-                }
-            },
-        ),
+        succeeds(std::process::Command::new("/usr/bin/bt-broker").arg("--version")).and_then(|v| {
+            if v.contains(&version()) {
+                Ok(())
+            } else {
+                Err(format!("printed '{}'", v.trim()))
+            }
+        }),
     );
     checks.check(
         "btlink runs from /usr/bin",
