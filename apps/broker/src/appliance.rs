@@ -9,6 +9,12 @@
 //!   fetching per request would break every other caller.
 //! - A 401 from `/api/command` or `/api/reporting` drops the token that was
 //!   refused (only if it is still the current one) and retries ONCE.
+//! - A failed token request, or a fresh token refused, starts a backoff
+//!   (1 s, doubling per failing burst up to 60 s) during which every caller
+//!   gets that failure at once: an appliance refusing the account is not
+//!   asked for a token per request (nor per `/readyz`).
+//! - Answers are read chunk by chunk up to `BT_APPLIANCE_MAX_BYTES`: a huge
+//!   or endless answer costs the broker that much memory at most.
 //! - Connect / total timeouts; `Connection: close` on every call, as
 //!   BeyondTrust asks; no idle connections are kept.
 //! - `get_logged_in_reps` and `get_support_teams` answers are reused for a
@@ -22,7 +28,7 @@ use bt_core::xml::{self, LoggedInRep, SupportTeam};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONNECTION, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde::Deserialize;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -30,6 +36,11 @@ use tokio::sync::Mutex;
 /// Refresh this long before the appliance says the token expires (or at
 /// half its lifetime for very short-lived tokens).
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// The first backoff after a failing token request; it doubles with every
+/// failing burst up to [`BACKOFF_MAX`].
+pub const BACKOFF_FIRST: Duration = Duration::from_secs(1);
+pub const BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// An appliance access token. Its `Debug` never shows the value.
 pub struct AccessToken {
@@ -74,6 +85,43 @@ struct Cached<T> {
     value: Arc<T>,
 }
 
+/// One appliance call in flight, its answer (or error) shared by everyone
+/// who asked while it ran.
+type Flight<T> = tokio::sync::OnceCell<Result<Arc<T>, ApiError>>;
+
+/// A reused answer and the call that will replace it. The lock is only
+/// held to look: never across the appliance call, so a slow appliance
+/// costs each caller one call time, not one per caller ahead of it.
+struct CacheSlot<T>(std::sync::Mutex<SlotState<T>>);
+
+struct SlotState<T> {
+    cached: Option<Cached<T>>,
+    flight: Option<Arc<Flight<T>>>,
+}
+
+impl<T> CacheSlot<T> {
+    fn new() -> Self {
+        Self(std::sync::Mutex::new(SlotState {
+            cached: None,
+            flight: None,
+        }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState<T>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The failure callers get at once while the broker waits before asking
+/// the appliance for a token again.
+#[derive(Default)]
+struct Backoff {
+    error: Option<ApiError>,
+    until: Option<Instant>,
+    /// Failing bursts in a row: the wait doubles with each.
+    streak: u32,
+}
+
 pub struct ApplianceClient {
     http: reqwest::Client,
     base: String,
@@ -84,13 +132,18 @@ pub struct ApplianceClient {
     client_id: String,
     client_secret: Secret,
     token: RwLock<Option<Arc<AccessToken>>>,
-    refresh_lock: Mutex<Option<ApiError>>,
-    refresh_attempts: AtomicU64,
+    refresh_lock: Mutex<()>,
+    backoff: std::sync::Mutex<Backoff>,
+    /// Whether `backoff` holds a failure: read on every call, so a healthy
+    /// appliance costs one atomic load, not a lock.
+    failing: AtomicBool,
     generation: AtomicU64,
+    connect_timeout: Duration,
     request_timeout: Duration,
+    max_answer: usize,
     cache_ttl: Duration,
-    reps: Mutex<Option<Cached<Vec<LoggedInRep>>>>,
-    teams: Mutex<Option<Cached<Vec<SupportTeam>>>>,
+    reps: CacheSlot<Vec<LoggedInRep>>,
+    teams: CacheSlot<Vec<SupportTeam>>,
     metrics: Arc<Metrics>,
 }
 
@@ -121,13 +174,16 @@ impl ApplianceClient {
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),
             token: RwLock::new(None),
-            refresh_lock: Mutex::new(None),
-            refresh_attempts: AtomicU64::new(0),
+            refresh_lock: Mutex::new(()),
+            backoff: std::sync::Mutex::new(Backoff::default()),
+            failing: AtomicBool::new(false),
             generation: AtomicU64::new(0),
+            connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
+            max_answer: config.appliance_max_bytes,
             cache_ttl: config.reps_cache_ttl,
-            reps: Mutex::new(None),
-            teams: Mutex::new(None),
+            reps: CacheSlot::new(),
+            teams: CacheSlot::new(),
             metrics,
         })
     }
@@ -145,34 +201,72 @@ impl ApplianceClient {
     }
 
     /// The shared access token, fetching it (once, for all waiting callers)
-    /// when there is none or it is about to expire.
+    /// when there is none or it is about to expire. During a backoff the
+    /// last failure is answered at once, without asking the appliance.
     pub async fn token(&self) -> Result<Arc<AccessToken>, ApiError> {
         if let Some(t) = self.current_token() {
             return Ok(t);
         }
-        let seen_attempts = self.refresh_attempts.load(Ordering::Acquire);
-        let mut last_error = self.refresh_lock.lock().await;
+        if let Some(e) = self.backing_off() {
+            return Err(e);
+        }
+        let _refreshing = self.refresh_lock.lock().await;
         if let Some(t) = self.current_token() {
             return Ok(t);
         }
         // Someone fetched while we waited and failed: share their answer
         // instead of hammering the appliance with one request per caller.
-        if self.refresh_attempts.load(Ordering::Acquire) != seen_attempts {
-            if let Some(e) = last_error.as_ref() {
-                return Err(e.clone());
-            }
+        if let Some(e) = self.backing_off() {
+            return Err(e);
         }
-        self.refresh_attempts.fetch_add(1, Ordering::AcqRel);
         match self.fetch_token().await {
             Ok(t) => {
-                *last_error = None;
                 *self.token.write().unwrap_or_else(|p| p.into_inner()) = Some(t.clone());
                 Ok(t)
             }
             Err(e) => {
-                *last_error = Some(e.clone());
+                self.back_off(&e);
                 Err(e)
             }
+        }
+    }
+
+    /// The failure to answer at once while a backoff runs.
+    fn backing_off(&self) -> Option<ApiError> {
+        if !self.failing.load(Ordering::Acquire) {
+            return None;
+        }
+        let b = self.backoff.lock().unwrap_or_else(|p| p.into_inner());
+        match (&b.error, b.until) {
+            (Some(e), Some(until)) if Instant::now() < until => Some(e.clone()),
+            _ => None,
+        }
+    }
+
+    /// Starts (or, inside a running one, keeps) the backoff after `e`. Every
+    /// caller of a failing burst reports the same failure: only the first
+    /// after the wait lengthens it.
+    fn back_off(&self, e: &ApiError) {
+        let mut b = self.backoff.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        if b.until.is_some_and(|until| now < until) {
+            return;
+        }
+        b.streak = b.streak.saturating_add(1);
+        let wait = BACKOFF_FIRST
+            .saturating_mul(1 << (b.streak - 1).min(6))
+            .min(BACKOFF_MAX);
+        b.until = Some(now + wait);
+        b.error = Some(e.clone());
+        self.failing.store(true, Ordering::Release);
+        tracing::warn!(error = %e, backoff_ms = wait.as_millis() as u64, "not asking the appliance for a token again before the backoff ends");
+    }
+
+    /// The appliance accepted a token: forget the failures.
+    fn recovered(&self) {
+        if self.failing.load(Ordering::Acquire) {
+            *self.backoff.lock().unwrap_or_else(|p| p.into_inner()) = Backoff::default();
+            self.failing.store(false, Ordering::Release);
         }
     }
 
@@ -210,7 +304,7 @@ impl ApplianceClient {
         let outcome = async {
             let resp = result.map_err(|e| self.transport_error(e))?;
             let status = resp.status();
-            let body = resp.bytes().await.map_err(|e| self.transport_error(e))?;
+            let body = self.read_capped(resp).await?;
             if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
                 return Err(ApiError::ApplianceAuthFailed);
             }
@@ -252,8 +346,35 @@ impl ApplianceClient {
         outcome
     }
 
+    /// The answer's body, refused past `BT_APPLIANCE_MAX_BYTES` (read chunk
+    /// by chunk, so the cap bounds what is held, not only what is kept).
+    async fn read_capped(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {
+        let too_large = || {
+            ApiError::ApplianceError(format!(
+                "The appliance's answer is larger than {} bytes (BT_APPLIANCE_MAX_BYTES): check that BT_APPLIANCE_URL is the appliance's public site, or raise the limit",
+                self.max_answer
+            ))
+        };
+        let announced = resp.content_length().unwrap_or(0);
+        if announced > self.max_answer as u64 {
+            return Err(too_large());
+        }
+        let mut body = Vec::with_capacity(announced as usize);
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(e))? {
+            if body.len() + chunk.len() > self.max_answer {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
     fn transport_error(&self, e: reqwest::Error) -> ApiError {
-        if e.is_timeout() {
+        // A connect timeout is a timeout and a connect error: name the
+        // connect timeout, the one that fired.
+        if e.is_timeout() && e.is_connect() {
+            ApiError::ApplianceConnectTimeout(self.connect_timeout.as_millis() as u64)
+        } else if e.is_timeout() {
             ApiError::ApplianceTimeout(self.request_timeout.as_millis() as u64)
         } else if e.is_connect() {
             ApiError::ApplianceUnreachable(format!("cannot connect to {}", self.base))
@@ -339,15 +460,21 @@ impl ApplianceClient {
             let status = resp.status();
             if status == StatusCode::UNAUTHORIZED {
                 // Drain so the connection closes cleanly, then refetch once.
-                let _ = resp.bytes().await;
+                let _ = self.read_capped(resp).await;
                 self.invalidate(&token);
                 if attempt == 0 {
                     tracing::info!("the appliance refused the access token; fetching a new one");
                     continue;
                 }
+                // A fresh token refused too: back off like a refused token
+                // request, or every caller would fetch one more token.
+                self.back_off(&ApiError::ApplianceAuthFailed);
                 return Err(ApiError::ApplianceAuthFailed);
             }
-            let body = resp.text().await.map_err(|e| self.transport_error(e))?;
+            self.recovered();
+            let body = self.read_capped(resp).await?;
+            let body = String::from_utf8(body)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             if status == StatusCode::FORBIDDEN {
                 return Err(ApiError::ApplianceError(match api {
                     Api::Reporting => "The appliance refused the report: ask your admin to give the API account \"Allow Access to Support Session Reports and Recordings\"".into(),
@@ -398,25 +525,47 @@ impl ApplianceClient {
     }
 
     /// The answer to `action`, parsed, from `slot` while it is younger than
-    /// the cache lifetime, else fetched and stored. Holding the slot's lock
-    /// across the call makes concurrent callers share one appliance call.
+    /// the cache lifetime, else fetched and stored. Single-flight: callers
+    /// that come while a call runs wait for that call (its answer or its
+    /// error), not for their turn behind a lock.
     async fn cached<T>(
         &self,
-        slot: &Mutex<Option<Cached<T>>>,
+        slot: &CacheSlot<T>,
         action: &'static str,
         parse: fn(&str) -> Result<T, xml::ResponseError>,
     ) -> Result<Arc<T>, ApiError> {
-        let mut slot = slot.lock().await;
-        if let Some(c) = slot.as_ref().filter(|c| c.at.elapsed() < self.cache_ttl) {
-            return Ok(c.value.clone());
+        let fetch = || async {
+            let body = self.command(action, &[("action", action)]).await?;
+            Ok(Arc::new(parse(&body).map_err(response_error)?))
+        };
+        if self.cache_ttl.is_zero() {
+            // No reuse asked for: every caller makes its own call, side by side.
+            return fetch().await;
         }
-        let body = self.command(action, &[("action", action)]).await?;
-        let value = Arc::new(parse(&body).map_err(response_error)?);
-        *slot = Some(Cached {
-            at: Instant::now(),
-            value: value.clone(),
-        });
-        Ok(value)
+        let flight = {
+            let mut s = slot.lock();
+            if let Some(c) = s
+                .cached
+                .as_ref()
+                .filter(|c| c.at.elapsed() < self.cache_ttl)
+            {
+                return Ok(c.value.clone());
+            }
+            s.flight.get_or_insert_with(Default::default).clone()
+        };
+        // If the caller running the call goes away, the next waiter runs it.
+        let result = flight.get_or_init(fetch).await.clone();
+        let mut s = slot.lock();
+        if s.flight.as_ref().is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            s.flight = None;
+            if let Ok(value) = &result {
+                s.cached = Some(Cached {
+                    at: Instant::now(),
+                    value: value.clone(),
+                });
+            }
+        }
+        result
     }
 
     /// `generate_report=SupportSession` from `start_time` until now.

@@ -5,6 +5,11 @@
 //! included, is refused before any key is chosen); `iss` selects the secret
 //! from `BT_HOST_SECRETS`; `aud` must equal `BT_AUDIENCE`; `sub`, `exp` and
 //! `iat` are required; `exp` may be at most 15 minutes ahead.
+//!
+//! The lifetime rules are the same for every token, Zendesk's included
+//! ([`check_lifetime`]): `exp` required and at most 15 minutes ahead, `nbf`
+//! and `iat` not in the future (30 s leeway). A token that lives for years
+//! is a credential, not a proof of who is calling now.
 
 use crate::config::{Config, ZendeskConfig};
 use crate::error::ApiError;
@@ -46,11 +51,49 @@ struct Peek {
 }
 
 /// Zendesk signed-URL claims. Zendesk's exact claim set is not confirmed
-/// here: `sub` is required as the identity, `exp` and `aud` are checked.
+/// here: `sub` is required as the identity, `exp` and `aud` are checked,
+/// `iat` and `nbf` when present.
 #[derive(Deserialize)]
 struct ZendeskClaims {
     iss: String,
     sub: String,
+    exp: u64,
+    #[serde(default)]
+    iat: Option<u64>,
+}
+
+/// Which verifier refused a token: its messages name what applies to it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TokenKind {
+    Host,
+    Zendesk,
+}
+
+impl TokenKind {
+    fn name(self) -> &'static str {
+        match self {
+            TokenKind::Host => "host token",
+            TokenKind::Zendesk => "Zendesk token",
+        }
+    }
+}
+
+/// The lifetime rules every token follows: `exp` at most 15 minutes ahead,
+/// `iat` not in the future (both with [`LEEWAY_SECS`]). `exp` in the past
+/// and `nbf` in the future are refused by the decoder's validation.
+fn check_lifetime(kind: TokenKind, exp: u64, iat: Option<u64>, now: u64) -> Result<(), ApiError> {
+    let what = kind.name();
+    if exp > now + HOST_TOKEN_MAX_LIFETIME_SECS + LEEWAY_SECS {
+        return Err(unauthorized(format!(
+            "The {what}'s 'exp' is more than 15 minutes ahead: sign short-lived tokens"
+        )));
+    }
+    if iat.is_some_and(|iat| iat > now + LEEWAY_SECS) {
+        return Err(unauthorized(format!(
+            "The {what}'s 'iat' is in the future: check the clock of whoever signs it"
+        )));
+    }
+    Ok(())
 }
 
 pub struct Verifier {
@@ -112,18 +155,9 @@ impl Verifier {
             ))
         })?;
         let data = jsonwebtoken::decode::<HostClaims>(token, key, &self.host_validation)
-            .map_err(|e| unauthorized(describe(&e, "host token")))?;
+            .map_err(|e| unauthorized(describe(&e, TokenKind::Host)))?;
         let c = data.claims;
-        if c.exp > now + HOST_TOKEN_MAX_LIFETIME_SECS + LEEWAY_SECS {
-            return Err(unauthorized(
-                "The host token's 'exp' is more than 15 minutes ahead: sign short-lived tokens",
-            ));
-        }
-        if c.iat > now + LEEWAY_SECS {
-            return Err(unauthorized(
-                "The host token's 'iat' is in the future: check the host's clock",
-            ));
-        }
+        check_lifetime(TokenKind::Host, c.exp, Some(c.iat), now)?;
         if c.sub.trim().is_empty() {
             return Err(unauthorized(
                 "The host token has an empty 'sub': it must name the agent",
@@ -136,10 +170,11 @@ impl Verifier {
         })
     }
 
-    fn verify_zendesk(&self, token: &str, _now: u64) -> Result<Caller, ApiError> {
+    fn verify_zendesk(&self, token: &str, now: u64) -> Result<Caller, ApiError> {
         let (key, validation) = self.zendesk.as_ref().expect("checked by caller");
         let data = jsonwebtoken::decode::<ZendeskClaims>(token, key, validation)
-            .map_err(|e| unauthorized(describe(&e, "Zendesk token")))?;
+            .map_err(|e| unauthorized(describe(&e, TokenKind::Zendesk)))?;
+        check_lifetime(TokenKind::Zendesk, data.claims.exp, data.claims.iat, now)?;
         if data.claims.sub.trim().is_empty() {
             return Err(unauthorized("The Zendesk token has an empty 'sub'"));
         }
@@ -162,23 +197,41 @@ fn zendesk_validation(z: &ZendeskConfig) -> Result<(DecodingKey, Validation), St
         v.set_issuer(&z.issuers);
     }
     v.leeway = LEEWAY_SECS;
+    v.validate_nbf = true;
     Ok((key, v))
 }
 
-fn describe(e: &jsonwebtoken::errors::Error, what: &str) -> String {
+/// Why the decoder refused a token, naming the setting that applies to
+/// that kind of token (a host's shared secret and `BT_AUDIENCE`, or the
+/// Zendesk app's public key, `BT_ZENDESK_AUDIENCE` and `BT_ZENDESK_ISSUERS`).
+fn describe(e: &jsonwebtoken::errors::Error, kind: TokenKind) -> String {
     use jsonwebtoken::errors::ErrorKind as K;
+    let what = kind.name();
+    let zendesk = kind == TokenKind::Zendesk;
     match e.kind() {
         K::ExpiredSignature => format!("The {what} has expired: sign a fresh one"),
+        K::InvalidAudience if zendesk => format!(
+            "The {what} is for another audience: 'aud' must be the app installation URL set in BT_ZENDESK_AUDIENCE"
+        ),
         K::InvalidAudience => {
             format!("The {what} is for another audience: 'aud' must be the broker's BT_AUDIENCE")
         }
+        K::InvalidIssuer if zendesk => format!(
+            "The {what} has an unexpected issuer: 'iss' must be one of BT_ZENDESK_ISSUERS"
+        ),
         K::InvalidIssuer => format!("The {what} has an unexpected issuer"),
+        K::InvalidSignature if zendesk => format!(
+            "The {what}'s signature does not match: BT_ZENDESK_PUBLIC_KEY must be the Zendesk app's public key"
+        ),
         K::InvalidSignature => {
             format!("The {what}'s signature does not match: check the host's shared secret")
         }
         K::MissingRequiredClaim(c) => format!("The {what} lacks the required claim '{c}'"),
         K::ImmatureSignature => format!("The {what} is not valid yet ('nbf')"),
         K::InvalidAlgorithm => format!("The {what} uses an algorithm the broker refuses"),
+        K::Json(_) if zendesk => {
+            format!("The {what}'s claims are incomplete: iss, aud, sub and exp are required")
+        }
         K::Json(_) => {
             format!("The {what}'s claims are incomplete: iss, aud, sub, exp and iat are required")
         }

@@ -126,26 +126,31 @@ impl OriginPattern {
         })
     }
 
-    /// Does a browser `Origin` header value match?
+    /// Does a browser `Origin` header value match? The value is parsed
+    /// first ([`crate::cors::Origin::parse`]): anything but a bare
+    /// `scheme://host[:port]` never matches.
     pub fn matches(&self, origin: &str) -> bool {
-        let Some((scheme, rest)) = origin.split_once("://") else {
-            return false;
-        };
-        if !scheme.eq_ignore_ascii_case(&self.scheme) {
+        crate::cors::Origin::parse(origin).is_some_and(|o| self.matches_origin(&o))
+    }
+
+    /// Does a parsed origin match? A wildcard stands for one or more whole
+    /// DNS labels before the suffix.
+    pub fn matches_origin(&self, origin: &crate::cors::Origin) -> bool {
+        if origin.scheme != self.scheme {
             return false;
         }
-        let (host, port) = split_authority(rest);
         let default_port = if self.scheme == "https" { 443 } else { 80 };
-        if port.unwrap_or(default_port) != self.port.unwrap_or(default_port) {
+        if origin.port.unwrap_or(default_port) != self.port.unwrap_or(default_port) {
             return false;
         }
-        let host = host.to_ascii_lowercase();
         if self.wildcard {
-            host.len() > self.host.len() + 1
-                && host.ends_with(&self.host)
-                && host.as_bytes()[host.len() - self.host.len() - 1] == b'.'
+            origin
+                .host
+                .strip_suffix(&self.host)
+                .and_then(|labels| labels.strip_suffix('.'))
+                .is_some_and(|labels| !labels.is_empty())
         } else {
-            host == self.host
+            origin.host == self.host
         }
     }
 
@@ -230,12 +235,22 @@ pub struct Config {
     pub body_limit: usize,
     pub zendesk: Option<ZendeskConfig>,
     pub static_files: StaticConfig,
+    /// Inbound connections: a request head (and a kept-alive connection's
+    /// next one) must arrive within this (`BT_HEADER_TIMEOUT_MS`).
+    pub header_timeout: Duration,
+    /// Inbound request bodies: each part must arrive within this (`BT_BODY_TIMEOUT_MS`).
+    pub body_timeout: Duration,
+    /// Appliance answers larger than this are refused (`BT_APPLIANCE_MAX_BYTES`).
+    pub appliance_max_bytes: usize,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_AUDIENCE: &str = "bt-broker";
 pub const DEFAULT_RATE_LIMIT: u32 = 120;
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
+pub const DEFAULT_HEADER_TIMEOUT_MS: u64 = 5000;
+pub const DEFAULT_BODY_TIMEOUT_MS: u64 = 10_000;
+pub const DEFAULT_APPLIANCE_MAX_BYTES: usize = 8 << 20;
 
 impl Config {
     /// A configuration with defaults for everything but the appliance and
@@ -263,6 +278,9 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             zendesk: None,
             static_files: StaticConfig::default(),
+            header_timeout: Duration::from_millis(DEFAULT_HEADER_TIMEOUT_MS),
+            body_timeout: Duration::from_millis(DEFAULT_BODY_TIMEOUT_MS),
+            appliance_max_bytes: DEFAULT_APPLIANCE_MAX_BYTES,
         })
     }
 
@@ -442,6 +460,24 @@ impl Config {
                 .map(PathBuf::from),
         };
 
+        let header_timeout = Duration::from_millis(number(
+            "BT_HEADER_TIMEOUT_MS",
+            DEFAULT_HEADER_TIMEOUT_MS,
+            100,
+            600_000,
+        )?);
+        let body_timeout = Duration::from_millis(number(
+            "BT_BODY_TIMEOUT_MS",
+            DEFAULT_BODY_TIMEOUT_MS,
+            100,
+            600_000,
+        )?);
+        let appliance_max_bytes = number(
+            "BT_APPLIANCE_MAX_BYTES",
+            DEFAULT_APPLIANCE_MAX_BYTES as u64,
+            64 * 1024,
+            1 << 30,
+        )? as usize;
         let config = Config {
             listen,
             appliance_url,
@@ -459,6 +495,9 @@ impl Config {
             body_limit,
             zendesk,
             static_files,
+            header_timeout,
+            body_timeout,
+            appliance_max_bytes,
         };
         if config.host_secrets.is_empty() && config.zendesk.is_none() {
             return Err(cfg_err(

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `unauthorized` | 401 (with `WWW-Authenticate: Bearer`) |
 //! | `forbidden_origin` | 403 |
-//! | `invalid_input` | 400 (413 for an oversized body) |
+//! | `invalid_input` | 400 (413 for an oversized body, 405 for a method the path does not take) |
 //! | `rate_limited` | 429 (with `Retry-After`) |
 //! | `rep_not_found` | 404 |
 //! | `rep_not_available` | 409 |
@@ -32,6 +32,9 @@ pub enum ApiError {
     InvalidInput(String),
     #[error("The request body is too large: at most {0} bytes")]
     BodyTooLarge(usize),
+    /// The path exists, the method does not (the `Allow` header lists those that do).
+    #[error("{0} is not allowed here: use a method the Allow header lists")]
+    MethodNotAllowed(String),
     #[error(
         "Too many requests: at most {limit} per minute per user; try again in {retry_after_secs} s"
     )]
@@ -44,9 +47,12 @@ pub enum ApiError {
     RepNotMapped(String),
     #[error("Log in to the BeyondTrust representative console, then try again")]
     RepNotAvailable,
-    /// The broker's timeout, in milliseconds.
-    #[error("The BeyondTrust appliance did not answer within {}: check that it is up and reachable from the broker, then try again", human_ms(*.0))]
+    /// The broker's request timeout (`BT_REQUEST_TIMEOUT_MS`), in milliseconds.
+    #[error("The BeyondTrust appliance did not answer within {} (BT_REQUEST_TIMEOUT_MS): check that it is up and reachable from the broker, then try again", human_ms(*.0))]
     ApplianceTimeout(u64),
+    /// The broker's connect timeout (`BT_CONNECT_TIMEOUT_MS`), in milliseconds.
+    #[error("The BeyondTrust appliance did not accept a connection within {} (BT_CONNECT_TIMEOUT_MS): check that it is up and reachable from the broker, then try again", human_ms(*.0))]
+    ApplianceConnectTimeout(u64),
     #[error("Cannot reach the BeyondTrust appliance: {0}. Check BT_APPLIANCE_URL and the network path from the broker")]
     ApplianceUnreachable(String),
     #[error("The BeyondTrust appliance refused the broker's API credentials: ask your admin to check the OAuth client id and secret of the API account in /login > Management > API Configuration (and that the account was saved after regenerating the secret)")]
@@ -72,13 +78,15 @@ impl ApiError {
         match self {
             ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
             ApiError::ForbiddenOrigin(_) => ErrorCode::ForbiddenOrigin,
-            ApiError::InvalidInput(_) | ApiError::BodyTooLarge(_) => ErrorCode::InvalidInput,
+            ApiError::InvalidInput(_)
+            | ApiError::BodyTooLarge(_)
+            | ApiError::MethodNotAllowed(_) => ErrorCode::InvalidInput,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::RepNotFound(_) | ApiError::RepNotMapped(_) => ErrorCode::RepNotFound,
             ApiError::RepNotAvailable => ErrorCode::RepNotAvailable,
-            ApiError::ApplianceTimeout(_) | ApiError::ApplianceUnreachable(_) => {
-                ErrorCode::ApplianceUnreachable
-            }
+            ApiError::ApplianceTimeout(_)
+            | ApiError::ApplianceConnectTimeout(_)
+            | ApiError::ApplianceUnreachable(_) => ErrorCode::ApplianceUnreachable,
             ApiError::ApplianceAuthFailed => ErrorCode::ApplianceAuthFailed,
             ApiError::ApplianceError(_) => ErrorCode::ApplianceError,
             ApiError::NotFound(_) => ErrorCode::NotFound,
@@ -92,10 +100,13 @@ impl ApiError {
             ApiError::ForbiddenOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::InvalidInput(_) => StatusCode::BAD_REQUEST,
             ApiError::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::RepNotFound(_) | ApiError::RepNotMapped(_) => StatusCode::NOT_FOUND,
             ApiError::RepNotAvailable => StatusCode::CONFLICT,
-            ApiError::ApplianceTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            ApiError::ApplianceTimeout(_) | ApiError::ApplianceConnectTimeout(_) => {
+                StatusCode::GATEWAY_TIMEOUT
+            }
             ApiError::ApplianceUnreachable(_)
             | ApiError::ApplianceAuthFailed
             | ApiError::ApplianceError(_) => StatusCode::BAD_GATEWAY,
@@ -133,6 +144,40 @@ impl IntoResponse for ApiError {
         response.extensions_mut().insert(code);
         response
     }
+}
+
+/// Answers refused before their body was read say `Connection: close`.
+///
+/// The caller's token and rate limit are checked from the head alone, so a
+/// 401, 403 or 429 (and a 413) leaves the body unread on the connection;
+/// hyper then closes the connection rather than parse it as the next
+/// request. Saying so lets a keep-alive client reconnect instead of
+/// sending its next request into a closing socket. Draining instead would
+/// make the broker read bodies for callers it has just refused.
+pub async fn close_after_early_refusal(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let has_body = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_some_and(|v| v.as_bytes() != b"0")
+        || request.headers().contains_key(header::TRANSFER_ENCODING);
+    let mut response = next.run(request).await;
+    if has_body
+        && matches!(
+            response.status(),
+            StatusCode::UNAUTHORIZED
+                | StatusCode::FORBIDDEN
+                | StatusCode::PAYLOAD_TOO_LARGE
+                | StatusCode::TOO_MANY_REQUESTS
+        )
+    {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 #[cfg(test)]
@@ -184,6 +229,11 @@ mod tests {
         assert!(ApiError::ApplianceTimeout(500)
             .to_string()
             .contains("within 500 ms"));
+        let connect = ApiError::ApplianceConnectTimeout(1000);
+        assert!(connect
+            .to_string()
+            .contains("connection within 1 s (BT_CONNECT_TIMEOUT_MS)"));
+        assert_eq!(connect.status(), StatusCode::GATEWAY_TIMEOUT);
         assert_eq!(
             ApiError::ApplianceTimeout(10).code(),
             ErrorCode::ApplianceUnreachable

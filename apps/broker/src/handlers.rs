@@ -35,6 +35,55 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A JSON body that must be an object. serde maps a JSON array onto a
+/// struct by position (`["4711", "general"]` as external key and queue), a
+/// shape no caller documents and one that would let the fields' meaning
+/// depend on their order, so anything but an object is refused before
+/// serde sees it.
+pub struct JsonObject<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for JsonObject<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, ApiError> {
+        let limit = state.config.body_limit;
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|t| t.trim().to_ascii_lowercase())
+            .is_some_and(|t| {
+                t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::InvalidInput(
+                "The request body must be JSON: send Content-Type: application/json".into(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::BodyTooLarge(limit)
+                } else {
+                    ApiError::InvalidInput(format!(
+                        "The request body could not be read: {}",
+                        r.body_text()
+                    ))
+                }
+            })?;
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(ApiError::InvalidInput(
+                "The request body must be a JSON object, e.g. {\"queue\": \"me\"}".into(),
+            ));
+        }
+        let Json(value) = Json::<T>::from_bytes(&bytes).map_err(|r| json_rejection(r, limit))?;
+        Ok(JsonObject(value))
+    }
+}
+
 fn json_rejection(r: JsonRejection, limit: usize) -> ApiError {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::BodyTooLarge(limit)
@@ -67,9 +116,8 @@ fn rep_username(state: &AppState, caller: &Caller) -> Result<String, ApiError> {
 pub async fn create_session_key(
     State(state): State<AppState>,
     caller: Caller,
-    body: Result<Json<SessionKeyRequest>, JsonRejection>,
+    JsonObject(req): JsonObject<SessionKeyRequest>,
 ) -> Result<Json<SessionKeyResponse>, ApiError> {
-    let Json(req) = body.map_err(|r| json_rejection(r, state.config.body_limit))?;
     let external_key = match req.external_key.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(k) => Some(ExternalKey::parse(k)?),
@@ -270,6 +318,12 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(),
     )
+}
+
+/// A known API path asked with a method it does not take (axum adds the
+/// `Allow` header).
+pub async fn method_not_allowed(method: axum::http::Method) -> ApiError {
+    ApiError::MethodNotAllowed(method.to_string())
 }
 
 /// Unknown API paths.

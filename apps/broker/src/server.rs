@@ -7,6 +7,7 @@ use crate::handlers;
 use crate::metrics::Metrics;
 use crate::ratelimit::CallerLimiter;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub struct Shared {
     pub config: Config,
@@ -108,6 +110,14 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/v1/reps/me", get(handlers::rep_me))
         .route("/v1/sessions", get(handlers::sessions))
         .route("/v1/{*rest}", axum::routing::any(handlers::not_found))
+        .route("/v1", axum::routing::any(handlers::not_found))
+        .route("/v1/", axum::routing::any(handlers::not_found))
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        // Keys and histories are per agent: no cache may keep them.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .with_state(state.clone())
         .merge(extra)
         .layer(middleware::from_fn_with_state(
@@ -121,6 +131,11 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
                 .route("/metrics", get(handlers::metrics))
                 .with_state(state.clone()),
         )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(middleware::from_fn(crate::error::close_after_early_refusal))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(state.config.body_limit));
     let mut app = crate::static_files::mount(
@@ -226,6 +241,10 @@ async fn bind(
         source,
     })?;
     let app = router_with(state.clone(), extra);
+    let limits = InboundLimits {
+        header: state.config.header_timeout,
+        body: state.config.body_timeout,
+    };
     let pruner_state = state.clone();
     let fut = async move {
         let pruner = tokio::spawn(async move {
@@ -235,15 +254,71 @@ async fn bind(
                 pruner_state.limiter.prune();
             }
         });
-        if let Err(e) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            tracing::error!(error = %e, "server error");
-        }
+        serve_connections(listener, app, limits, shutdown).await;
         pruner.abort();
     };
     Ok((addr, state, fut))
+}
+
+/// Time limits on inbound connections (`BT_HEADER_TIMEOUT_MS`, `BT_BODY_TIMEOUT_MS`).
+#[derive(Clone, Copy)]
+struct InboundLimits {
+    header: Duration,
+    body: Duration,
+}
+
+/// Accepts and serves HTTP/1.1 connections until `shutdown`, then lets the
+/// open ones finish their requests.
+///
+/// Not `axum::serve`: it sets no header-read timeout, so a client that
+/// connects and sends nothing (or a header a byte at a time) holds its
+/// connection and task for ever. Here a request head, and a kept-alive
+/// connection's next one, must arrive within `limits.header`, and each part
+/// of a body within `limits.body`.
+async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    limits: InboundLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header);
+    let service = tower::ServiceBuilder::new()
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body,
+        ))
+        .service(app);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, mostly: wait instead of spinning.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = http.serve_connection(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service.clone()),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Binds with a deep accept queue (4096, capped by the kernel's somaxconn):

@@ -5,14 +5,22 @@
 //!   for a year and immutable, everything else `no-cache` (revalidated);
 //! - on HTML, a CSP whose `frame-ancestors` allows the configured hosts
 //!   (`BT_ALLOWED_ORIGINS`), so Zendesk, Salesforce or Halo can frame it
-//!   and nobody else can.
+//!   and nobody else can;
+//! - nothing outside the directory: a path with a dot segment (`/.git/config`,
+//!   `/.env`) is 404, and so is a file (or a directory's `index.html`) that
+//!   resolves, through a symlink, outside the directory;
+//! - directory redirects (`/apps/sub` → `/apps/sub/`) to the address the
+//!   browser asked for, never to another site: tower-http builds them from
+//!   the path below the mount point (`/sub/`) and would answer `//demo` with
+//!   `Location: //demo/`, a protocol-relative address on another host.
 
 use crate::config::StaticConfig;
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 
@@ -31,13 +39,77 @@ pub fn is_hashed(path: &str) -> bool {
     })
 }
 
-async fn static_headers(
-    State(csp): State<Arc<HeaderValue>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// One served directory and the CSP its HTML gets.
+#[derive(Clone)]
+struct Root {
+    csp: Arc<HeaderValue>,
+    dir: Arc<PathBuf>,
+}
+
+/// Whether `path` (below the mount point, percent-encoded as received)
+/// names something inside `dir`: no segment starting with `.`, and the file
+/// it resolves to (for a directory, its `index.html` too) inside `dir`
+/// after following symlinks. A path that does not resolve is let through:
+/// the file server answers 404 for it.
+async fn inside(dir: &Path, path: &str) -> bool {
+    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
+        return false;
+    };
+    if decoded
+        .split(['/', '\\'])
+        .any(|segment| segment.starts_with('.'))
+    {
+        return false;
+    }
+    let candidate = dir.join(decoded.trim_start_matches('/'));
+    let Ok(real) = tokio::fs::canonicalize(&candidate).await else {
+        return true;
+    };
+    let Ok(base) = tokio::fs::canonicalize(dir).await else {
+        return false;
+    };
+    if !real.starts_with(&base) {
+        return false;
+    }
+    match tokio::fs::canonicalize(real.join("index.html")).await {
+        Ok(index) if real.is_dir() => index.starts_with(&base),
+        _ => true,
+    }
+}
+
+/// Where a directory redirect for `asked` may point: the same path plus
+/// `/` (and the query), or nowhere when that would read as another host.
+fn directory_location(asked: &axum::http::Uri) -> Option<HeaderValue> {
+    let path = asked.path();
+    if path.starts_with("//") || path.contains('\\') {
+        return None;
+    }
+    let location = match asked.query() {
+        Some(q) => format!("{path}/?{q}"),
+        None => format!("{path}/"),
+    };
+    HeaderValue::from_str(&location).ok()
+}
+
+async fn static_headers(State(root): State<Root>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    let asked = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().clone(), |o| o.0.clone());
+    if !inside(&root.dir, &path).await {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let mut response = next.run(request).await;
+    if response.status().is_redirection() && response.headers().contains_key(header::LOCATION) {
+        return match directory_location(&asked) {
+            Some(location) => {
+                response.headers_mut().insert(header::LOCATION, location);
+                response
+            }
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
     if !response.status().is_success() && response.status() != axum::http::StatusCode::NOT_MODIFIED
     {
         return response;
@@ -59,7 +131,7 @@ async fn static_headers(
         HeaderValue::from_static("nosniff"),
     );
     if is_html {
-        h.insert(header::CONTENT_SECURITY_POLICY, (*csp).clone());
+        h.insert(header::CONTENT_SECURITY_POLICY, (*root.csp).clone());
     }
     response
 }
@@ -81,14 +153,22 @@ pub fn mount<S: Clone + Send + Sync + 'static>(
     allowed: &[crate::config::OriginPattern],
 ) -> Router<S> {
     let csp = Arc::new(csp(allowed));
-    let layer = middleware::from_fn_with_state(csp, static_headers);
+    let layer = |dir: &PathBuf| {
+        middleware::from_fn_with_state(
+            Root {
+                csp: csp.clone(),
+                dir: Arc::new(dir.clone()),
+            },
+            static_headers,
+        )
+    };
     let mut router = router;
     if let Some(packages) = &cfg.packages_dir {
         router = router.nest_service(
             "/packages",
             Router::new()
                 .fallback_service(ServeDir::new(packages))
-                .layer(layer.clone()),
+                .layer(layer(packages)),
         );
     }
     if let Some(dist) = &cfg.dist_dir {
@@ -96,14 +176,14 @@ pub fn mount<S: Clone + Send + Sync + 'static>(
             "/apps",
             Router::new()
                 .fallback_service(ServeDir::new(dist).append_index_html_on_directories(true))
-                .layer(layer.clone()),
+                .layer(layer(dist)),
         );
     }
     if let Some(site) = &cfg.site_dir {
         router = router.fallback_service(
             Router::new()
                 .fallback_service(ServeDir::new(site).append_index_html_on_directories(true))
-                .layer(layer),
+                .layer(layer(site)),
         );
     }
     router

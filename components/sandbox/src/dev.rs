@@ -10,10 +10,16 @@
 //!
 //! They live in this crate, not in the broker, so that a broker built
 //! without its `sandbox` feature cannot serve them.
+//!
+//! A token is minted only for a request whose `Host` is loopback
+//! (`127.0.0.1`, `localhost`, `[::1]`, with or without the port): a page
+//! on a DNS-rebound name (`evil.example` resolving to 127.0.0.1) sends its
+//! own name as `Host` and as `Origin`, which passes the broker's
+//! same-origin rule, so the Host is what tells the demo from an attacker.
 
 use crate::state::{random_hex, unix_now};
 use axum::extract::Query;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -79,7 +85,9 @@ pub fn routes(host: DevHost, settings: Value) -> Router {
     Router::new()
         .route(
             "/dev/host-token",
-            get(move |query: Query<TokenQuery>| host_token(host.clone(), query)),
+            get(move |headers: HeaderMap, query: Query<TokenQuery>| {
+                host_token(host.clone(), headers, query)
+            }),
         )
         .route("/apps/demo-settings.json", get(serve_settings.clone()))
         .route("/apps/halo/config.json", get(serve_settings))
@@ -90,7 +98,50 @@ struct TokenQuery {
     sub: Option<String>,
 }
 
-async fn host_token(host: Arc<DevHost>, Query(q): Query<TokenQuery>) -> Response {
+/// `127.0.0.1`, `localhost` or `[::1]`, optionally with a port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((inner, rest)) if rest.is_empty() || is_port(rest) => return inner == "::1",
+            _ => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) if is_port(&format!(":{port}")) => name,
+            Some(_) => return false,
+            None => host,
+        },
+    };
+    name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost")
+}
+
+fn is_port(p: &str) -> bool {
+    p.strip_prefix(':')
+        .is_some_and(|d| !d.is_empty() && d.len() <= 5 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The broker's error shape and outcome label, as its own handlers give.
+fn error(status: StatusCode, code: ErrorCode, message: String) -> Response {
+    let mut r = (status, Json(ErrorBody::new(code, message))).into_response();
+    r.extensions_mut().insert(code);
+    r
+}
+
+async fn host_token(
+    host: Arc<DevHost>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let request_host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !is_loopback_host(request_host) {
+        return error(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ForbiddenOrigin,
+            "Dev host tokens are minted only for http://127.0.0.1, localhost or [::1]: open the demo at its loopback address".into(),
+        );
+    }
     let sub = q
         .sub
         .filter(|s| !s.trim().is_empty())
@@ -98,19 +149,11 @@ async fn host_token(host: Arc<DevHost>, Query(q): Query<TokenQuery>) -> Response
     match mint(&host, sub, unix_now() as u64) {
         Ok(token) => Json(serde_json::json!({"token": token, "expires_in": TOKEN_LIFETIME_SECS}))
             .into_response(),
-        // The broker's error shape and outcome label, as its own handlers give.
-        Err(e) => {
-            let mut r = (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(ErrorBody::new(
-                    ErrorCode::Internal,
-                    format!("Internal error: {e}"),
-                )),
-            )
-                .into_response();
-            r.extensions_mut().insert(ErrorCode::Internal);
-            r
-        }
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            format!("Internal error: {e}"),
+        ),
     }
 }
 
@@ -162,6 +205,31 @@ mod tests {
             ),
             ("demo", "carol@example.com", 1_000, 1_600)
         );
+    }
+
+    #[test]
+    fn only_loopback_hosts() {
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "localhost:1",
+            "LOCALHOST",
+            "[::1]",
+            "[::1]:8080",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "127.0.0.1:80x",
+            "[::2]:80",
+            "",
+            "localhost:",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
     }
 
     #[test]

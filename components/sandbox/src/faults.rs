@@ -20,12 +20,45 @@ pub(crate) async fn inject(s: &SandboxState) -> Result<(), Response> {
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
+    let huge = s.huge_answer.load(Ordering::SeqCst);
+    if huge > 0 {
+        return Err(huge_answer(huge));
+    }
     let fail = s.fail_status.load(Ordering::SeqCst);
     if fail != 0 {
         let status = StatusCode::from_u16(fail).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Err((status, "sandbox: injected failure").into_response());
     }
     Ok(())
+}
+
+/// What a streamed answer is made of: never more than this in memory.
+static CHUNK: [u8; 64 * 1024] = [b' '; 64 * 1024];
+
+/// A 200 answer of `bytes` bytes, streamed chunk by chunk without being
+/// held in memory, so a test can send hundreds of megabytes to the broker
+/// and measure what the broker keeps.
+fn huge_answer(bytes: u64) -> Response {
+    let chunks = bytes.div_ceil(CHUNK.len() as u64);
+    let stream = futures_util::stream::iter(
+        (0..chunks)
+            .map(|_| Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(&CHUNK))),
+    );
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/xml")],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+impl SandboxHandle {
+    /// Every API call answers 200 with a streamed body of `bytes` (rounded
+    /// up to 64 KiB), until `None`.
+    pub fn set_huge_answer(&self, bytes: Option<u64>) {
+        self.0
+            .huge_answer
+            .store(bytes.unwrap_or(0), Ordering::SeqCst);
+    }
 }
 
 /// `GET /__sandbox/stats`, `POST /__sandbox/{revoke, latency?ms=N,

@@ -85,6 +85,8 @@ pub struct SandboxState {
     pub(crate) unauthorized: AtomicU64,
     pub(crate) latency_ms: AtomicU64,
     pub(crate) fail_status: AtomicU16,
+    /// Bytes of the streamed answer every API call gets instead (0: off).
+    pub(crate) huge_answer: AtomicU64,
     pub(crate) reps: Mutex<Vec<Rep>>,
     pub(crate) teams: Vec<Team>,
     pub(crate) issues: Vec<Issue>,
@@ -111,6 +113,7 @@ impl SandboxState {
             unauthorized: AtomicU64::new(0),
             latency_ms: AtomicU64::new(0),
             fail_status: AtomicU16::new(0),
+            huge_answer: AtomicU64::new(0),
             reps: Mutex::new(reps),
             teams,
             issues,
