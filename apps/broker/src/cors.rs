@@ -163,19 +163,14 @@ mod tests {
             ("https", "acme.zendesk.com", Some(8443))
         );
         assert_eq!(Origin::parse("http://[::1]:8080").unwrap().host, "[::1]");
+        // The attack shapes are in tests/hardening_auth.rs; these are the rest.
         for bad in [
-            "https://evil.com/.zendesk.com",
-            "https://evil.com#.zendesk.com",
-            "https://evil.com?x.zendesk.com",
-            "https://evil.com\\.zendesk.com",
-            "https://x@evil.zendesk.com",
-            "https://a.zendesk.com:abc",
             "https://a.zendesk.com:",
-            "https://a.zendesk.com/",
-            "https://a..zendesk.com",
+            "https://a.zendesk.com:123456",
             "ftp://a.zendesk.com",
             "null",
             "https://[nope]",
+            "https://a_b.zendesk.com",
         ] {
             assert_eq!(Origin::parse(bad), None, "{bad}");
         }
