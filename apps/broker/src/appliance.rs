@@ -568,6 +568,38 @@ impl ApplianceClient {
         result
     }
 
+    /// `generate_report=SupportSession&lsid=LSID`, the write-back's report:
+    /// `Ok(Ok(None))` when the appliance has no such session (yet).
+    pub async fn session_report(
+        &self,
+        lsid: &str,
+    ) -> Result<Result<Option<bt_core::report::SessionReport>, xml::ResponseError>, ApiError> {
+        let body = self
+            .reporting(
+                "report_session_by_lsid",
+                &[("generate_report", "SupportSession"), ("lsid", lsid)],
+            )
+            .await?;
+        Ok(bt_core::report::parse_session_report(&body, lsid))
+    }
+
+    /// `generate_report=SupportCustExitSurvey&lsid=` (`customer`) or
+    /// `SupportRepExitSurvey&lsid=`: the session's exit surveys.
+    pub async fn exit_surveys(
+        &self,
+        customer: bool,
+        lsid: &str,
+    ) -> Result<Result<Vec<bt_core::report::ExitSurvey>, xml::ResponseError>, ApiError> {
+        let (report, label) = match customer {
+            true => ("SupportCustExitSurvey", "report_customer_exit_survey"),
+            false => ("SupportRepExitSurvey", "report_rep_exit_survey"),
+        };
+        let body = self
+            .reporting(label, &[("generate_report", report), ("lsid", lsid)])
+            .await?;
+        Ok(bt_core::report::parse_exit_surveys(&body, lsid))
+    }
+
     /// `generate_report=SupportSession` from `start_time` until now.
     pub async fn support_sessions(
         &self,

@@ -235,6 +235,8 @@ pub struct Config {
     pub body_limit: usize,
     pub zendesk: Option<ZendeskConfig>,
     pub static_files: StaticConfig,
+    /// The session write-back (off unless `BT_OUTBOUND_TOKEN` or `BT_POLL_SECONDS`).
+    pub writeback: crate::writeback::WritebackConfig,
     /// Inbound connections: a request head (and a kept-alive connection's
     /// next one) must arrive within this (`BT_HEADER_TIMEOUT_MS`).
     pub header_timeout: Duration,
@@ -278,6 +280,7 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             zendesk: None,
             static_files: StaticConfig::default(),
+            writeback: crate::writeback::WritebackConfig::default(),
             header_timeout: Duration::from_millis(DEFAULT_HEADER_TIMEOUT_MS),
             body_timeout: Duration::from_millis(DEFAULT_BODY_TIMEOUT_MS),
             appliance_max_bytes: DEFAULT_APPLIANCE_MAX_BYTES,
@@ -478,6 +481,8 @@ impl Config {
             64 * 1024,
             1 << 30,
         )? as usize;
+
+        let writeback = crate::writeback::config::load(&get)?;
         let config = Config {
             listen,
             appliance_url,
@@ -495,6 +500,7 @@ impl Config {
             body_limit,
             zendesk,
             static_files,
+            writeback,
             header_timeout,
             body_timeout,
             appliance_max_bytes,

@@ -36,6 +36,7 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod server;
 pub mod static_files;
+pub mod writeback;
 
 pub use config::{Config, Secret};
 pub use error::ApiError;

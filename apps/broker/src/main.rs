@@ -70,11 +70,48 @@ struct Args {
     /// Serve this directory at `/packages/` (host packages, e.g. target/packages).
     #[arg(long = "packages", value_name = "DIR")]
     packages_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// The session write-back's queue (reads BT_STATE like the server).
+    Writeback {
+        #[command(subcommand)]
+        action: WritebackAction,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum WritebackAction {
+    /// Pending, running, done and failed jobs; each failed job with its reason.
+    Status,
+    /// Queue again the jobs of session LSID, or every failed job.
+    Retry {
+        #[arg(required_unless_present = "failed", conflicts_with = "failed")]
+        lsid: Option<String>,
+        /// Every job parked as failed.
+        #[arg(long)]
+        failed: bool,
+    },
+}
+
+/// `bt-broker writeback status|retry`.
+async fn writeback(
+    config: Option<&std::path::Path>,
+    action: WritebackAction,
+) -> Result<String, String> {
+    use bt_broker::writeback::{cli, Store};
+    let store = Store::open(&cli::state_setting(config)?).await?;
+    match action {
+        WritebackAction::Status => cli::status(&store).await,
+        WritebackAction::Retry { lsid, .. } => cli::retry(&store, lsid.as_deref()).await,
+    }
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    bt_broker::server::init_logging("info");
     let runtime = match bt_broker::server::runtime() {
         Ok(rt) => rt,
         Err(e) => {
@@ -82,6 +119,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(Command::Writeback { action }) = args.command {
+        return match runtime.block_on(writeback(args.config.as_deref(), action)) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("bt-broker: {message}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    bt_broker::server::init_logging("info");
     match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

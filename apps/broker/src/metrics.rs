@@ -7,6 +7,10 @@
 //! - `bt_broker_token_refreshes_total{outcome}`: OAuth token requests.
 //! - `bt_broker_worker_threads`: the event-loop threads serving requests
 //!   (`BT_WORKER_THREADS`), so a benchmark or a dashboard reads what ran.
+//! - `bt_broker_writeback_events_total{outcome}`: outbound events by outcome
+//!   (`queued`, `duplicate`, `ignored_*`, `unauthorized`, `invalid`, `polled`, ...).
+//! - `bt_broker_writeback_jobs_total{outcome}`: job attempts (`done`, `retry`, `failed`).
+//! - `bt_broker_writeback_queue_depth`: jobs pending or running.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -58,6 +62,9 @@ pub struct Metrics {
     appliance_duration: HistogramFamily<Call>,
     token_refreshes: Family<Outcome, Counter>,
     worker_threads: Gauge,
+    writeback_events: Family<Outcome, Counter>,
+    writeback_jobs: Family<Outcome, Counter>,
+    writeback_queue: Gauge,
 }
 
 impl Default for Metrics {
@@ -107,8 +114,29 @@ impl Metrics {
             "Event-loop threads serving requests (BT_WORKER_THREADS)",
             worker_threads.clone(),
         );
+        let writeback_events = Family::<Outcome, Counter>::default();
+        let writeback_jobs = Family::<Outcome, Counter>::default();
+        let writeback_queue = Gauge::default();
+        registry.register(
+            "writeback_events",
+            "Outbound events from the appliance by outcome",
+            writeback_events.clone(),
+        );
+        registry.register(
+            "writeback_jobs",
+            "Write-back job attempts by outcome",
+            writeback_jobs.clone(),
+        );
+        registry.register(
+            "writeback_queue_depth",
+            "Write-back jobs pending or running",
+            writeback_queue.clone(),
+        );
         Self {
             registry,
+            writeback_events,
+            writeback_jobs,
+            writeback_queue,
             requests,
             request_duration,
             appliance_calls,
@@ -156,6 +184,26 @@ impl Metrics {
 
     pub fn set_worker_threads(&self, threads: usize) {
         self.worker_threads.set(threads as i64);
+    }
+
+    pub fn writeback_event(&self, outcome: &str) {
+        self.writeback_events
+            .get_or_create(&Outcome {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn writeback_job(&self, outcome: &str) {
+        self.writeback_jobs
+            .get_or_create(&Outcome {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn set_writeback_queue(&self, depth: i64) {
+        self.writeback_queue.set(depth);
     }
 
     /// Successful token refreshes so far.

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::handlers;
 use crate::metrics::Metrics;
 use crate::ratelimit::CallerLimiter;
+use crate::writeback::Writeback;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
@@ -24,10 +25,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub struct Shared {
     pub config: Config,
-    pub appliance: ApplianceClient,
+    pub appliance: Arc<ApplianceClient>,
     pub verifier: Verifier,
     pub limiter: CallerLimiter,
     pub metrics: Arc<Metrics>,
+    /// The session write-back, when it is on (docs/writeback.md).
+    pub writeback: Option<Arc<Writeback>>,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -53,13 +56,37 @@ pub enum StartError {
 }
 
 impl AppState {
+    /// Without the write-back (see [`AppState::open`]).
     pub fn new(config: Config) -> Result<Self, StartError> {
+        Self::with_writeback(config, Arc::new(Metrics::new()), None)
+    }
+
+    /// [`AppState::new`] plus the write-back when the configuration turns
+    /// it on: its state store opened and migrated, its templates loaded.
+    pub async fn open(config: Config) -> Result<Self, StartError> {
         let metrics = Arc::new(Metrics::new());
+        let writeback = Writeback::open(
+            &config.writeback,
+            config.connect_timeout,
+            config.request_timeout,
+            config.body_limit,
+            metrics.clone(),
+        )
+        .await
+        .map_err(StartError::Config)?;
+        Self::with_writeback(config, metrics, writeback)
+    }
+
+    fn with_writeback(
+        config: Config,
+        metrics: Arc<Metrics>,
+        writeback: Option<Arc<Writeback>>,
+    ) -> Result<Self, StartError> {
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             metrics.set_worker_threads(runtime.metrics().num_workers());
         }
         let appliance =
-            ApplianceClient::new(&config, metrics.clone()).map_err(StartError::Config)?;
+            Arc::new(ApplianceClient::new(&config, metrics.clone()).map_err(StartError::Config)?);
         let verifier = Verifier::new(&config).map_err(StartError::Config)?;
         let limiter = CallerLimiter::new(config.rate_limit);
         Ok(Self(Arc::new(Shared {
@@ -68,6 +95,7 @@ impl AppState {
             verifier,
             limiter,
             metrics,
+            writeback,
         })))
     }
 }
@@ -119,6 +147,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .with_state(state.clone())
+        .merge(crate::writeback::routes(state.writeback.clone()))
         .merge(extra)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -231,7 +260,7 @@ async fn bind(
     }
     tracing::info!(config = ?config, "starting");
     let listen = config.listen;
-    let state = AppState::new(config)?;
+    let state = AppState::open(config).await?;
     let listener = listen_on(listen).map_err(|source| StartError::Bind {
         addr: listen,
         source,
@@ -246,6 +275,7 @@ async fn bind(
         body: state.config.body_timeout,
     };
     let pruner_state = state.clone();
+    let writeback = crate::writeback::spawn(&state);
     let fut = async move {
         let pruner = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -256,6 +286,9 @@ async fn bind(
         });
         serve_connections(listener, app, limits, shutdown).await;
         pruner.abort();
+        for task in writeback {
+            task.abort();
+        }
     };
     Ok((addr, state, fut))
 }

@@ -1,7 +1,8 @@
 //! Fault injection: latency and a forced HTTP status on every API call,
 //! revoking every token, logging a rep in or out; and the `/__sandbox/*`
 //! routes that reach the same controls as [`SandboxHandle`] from outside
-//! the process (the e2e tests, broker-bench).
+//! the process (the e2e tests, broker-bench); and ending a demo session
+//! (`/__sandbox/outbound`, `/__sandbox/end-session`).
 
 use crate::state::{SandboxHandle, SandboxState};
 use axum::extract::{Query, State};
@@ -70,6 +71,8 @@ pub(crate) fn admin_routes() -> Router<Arc<SandboxState>> {
         .route("/__sandbox/latency", post(admin_latency))
         .route("/__sandbox/fail", post(admin_fail))
         .route("/__sandbox/rep", post(admin_rep))
+        .route("/__sandbox/outbound", post(admin_outbound))
+        .route("/__sandbox/end-session", post(admin_end_session))
 }
 
 async fn admin_stats(State(s): State<Arc<SandboxState>>) -> Json<serde_json::Value> {
@@ -124,5 +127,37 @@ async fn admin_rep(
         StatusCode::NO_CONTENT
     } else {
         StatusCode::NOT_FOUND
+    }
+}
+
+/// `POST /__sandbox/outbound?url=URL`: the outbound event recipient.
+async fn admin_outbound(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> StatusCode {
+    match p.get("url") {
+        Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
+            SandboxHandle(s).set_outbound_recipient(u);
+            StatusCode::NO_CONTENT
+        }
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// `POST /__sandbox/end-session?external_key=K[&surveys=0]`: ends a demo
+/// session and sends its events; `{"lsid"}`, or 409 without a recipient.
+async fn admin_end_session(
+    State(s): State<Arc<SandboxState>>,
+    Query(p): Query<HashMap<String, String>>,
+) -> Response {
+    let key = p.get("external_key").filter(|k| !k.is_empty());
+    let surveys = p.get("surveys").is_none_or(|v| v != "0");
+    match SandboxHandle(s).end_demo_session(key.map(String::as_str), surveys) {
+        Some(lsid) => Json(serde_json::json!({ "lsid": lsid })).into_response(),
+        None => (
+            StatusCode::CONFLICT,
+            "no outbound event recipient: POST /__sandbox/outbound?url=… first",
+        )
+            .into_response(),
     }
 }

@@ -21,6 +21,13 @@
 //! - [`seed`]: reps alice (logged in), bob (logged out), carol (logged in);
 //!   teams 1 and 2; issues `general_tech`, `billing`; sessions with external
 //!   keys 4711 and 4712.
+//! - [`session_report`]: the full report of an ended demo session (chat
+//!   with hostile text, a file transfer, a note, system information), the
+//!   exit-survey reports, and the outbound events the appliance POSTs to its
+//!   recipient (`/__sandbox/end-session` ends a demo session).
+//! - [`zendesk_api`], [`autotask_api`] (on [`host_api`]): stand-ins for the
+//!   ticketing systems the broker's write-back writes notes into, each on
+//!   its own loopback port, with auth, pagination, limits and faults.
 //! - [`faults`]: fault injection, via [`SandboxHandle`] in-process or the
 //!   `/__sandbox/*` routes: latency, a forced HTTP status, revoking every
 //!   token, logging a rep in or out; counters of token and API requests.
@@ -40,15 +47,19 @@
 //! # }
 //! ```
 
+pub mod autotask_api;
 pub mod command;
 pub mod dev;
 pub mod faults;
+pub mod host_api;
 mod markup;
 pub mod oauth;
 pub mod pages;
 pub mod reporting;
 pub mod seed;
+pub mod session_report;
 pub mod state;
+pub mod zendesk_api;
 
 pub use markup::escape;
 pub use state::{Issue, Rep, SandboxHandle, Session, Team};

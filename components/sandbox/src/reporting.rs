@@ -1,5 +1,7 @@
 //! The Reporting API (`/api/reporting`): `SupportSession` and
-//! `SupportSessionListing` over a window or by lsid.
+//! `SupportSessionListing` over a window or by lsid; the exit-survey
+//! reports `SupportCustExitSurvey` / `SupportRepExitSurvey` by lsid
+//! (`session_report`).
 
 use crate::markup::{escape, hms, iso, xml_error, xml_response};
 use crate::oauth::api_params;
@@ -78,6 +80,21 @@ pub(crate) async fn reporting(
         Err(r) => return r,
     };
     let report = p.get("generate_report").cloned().unwrap_or_default();
+    if report == "SupportCustExitSurvey" || report == "SupportRepExitSurvey" {
+        let Some(lsid) = p.get("lsid") else {
+            return xml_error(
+                REPORTING_NS,
+                "Error validating parameter 'lsid': The lsid is required",
+            );
+        };
+        let details = s.writeback.details.lock().expect("details");
+        return xml_response(crate::session_report::survey_xml(
+            REPORTING_NS,
+            lsid,
+            details.get(lsid),
+            report == "SupportCustExitSurvey",
+        ));
+    }
     if report != "SupportSession" && report != "SupportSessionListing" {
         return xml_error(
             REPORTING_NS,
@@ -157,6 +174,13 @@ pub(crate) async fn reporting(
             escape(&format!("{}/session_download.ns?lsid={lsid}&view=1", s.base_url)),
             escape(&format!("{}/session_download.ns?lsid={lsid}", s.base_url))
         );
+        if let Some(d) = s.writeback.details.lock().expect("details").get(&se.lsid) {
+            let files = d.events.iter().filter(|e| e.filename.is_some()).count();
+            let _ = write!(x, "<file_transfer_count>{files}</file_transfer_count>");
+            x.push_str(&crate::session_report::detail_xml(d));
+            x.push_str("</session>\n");
+            continue;
+        }
         x.push_str("<file_transfer_count>0</file_transfer_count>");
         let _ = write!(x, "<customer_list><customer gsnumber=\"22\"><username>{}</username></customer></customer_list>", escape(&se.customer));
         x.push_str("<rep_list>");

@@ -91,6 +91,8 @@ pub struct SandboxState {
     pub(crate) teams: Vec<Team>,
     pub(crate) issues: Vec<Issue>,
     pub(crate) sessions: Mutex<Vec<Session>>,
+    /// Full reports and outbound events of ended demo sessions.
+    pub(crate) writeback: Arc<crate::session_report::WritebackState>,
     /// Short key → key, and the short keys oldest first (to cap the map).
     pub(crate) keys: Mutex<(HashMap<String, GeneratedKey>, VecDeque<String>)>,
 }
@@ -118,6 +120,7 @@ impl SandboxState {
             teams,
             issues,
             sessions: Mutex::new(sessions),
+            writeback: Arc::default(),
             keys: Mutex::new((HashMap::new(), VecDeque::new())),
         }
     }
@@ -195,6 +198,61 @@ impl SandboxHandle {
             }
             None => false,
         }
+    }
+    /// Adds an ended session with a full report (chat with hostile text, a
+    /// file transfer, a note, system information, both exit surveys) and
+    /// returns its lsid. No event is sent.
+    pub fn add_demo_session(&self, external_key: Option<&str>) -> String {
+        let lsid = crate::session_report::new_lsid();
+        let end = unix_now();
+        let start = end - 902;
+        self.add_session(Session {
+            lsid: lsid.clone(),
+            start,
+            end: Some(end),
+            external_key: external_key.map(Into::into),
+            customer: "Jane Doe".into(),
+            rep: Some((1, "Alice".into())),
+            has_recording: false,
+        });
+        self.0.writeback.details.lock().expect("details").insert(
+            lsid.clone(),
+            crate::session_report::demo_detail("Jane Doe", "Alice", "alice", start, end),
+        );
+        lsid
+    }
+    /// Where outbound events go (the broker's
+    /// `/v1/outbound-events?outbound_event_token=…`). Events are sent in
+    /// order, each until it gets HTTP 200.
+    pub fn set_outbound_recipient(&self, url: &str) {
+        self.0.writeback.set_recipient(url.to_owned());
+    }
+    /// Ends a demo session as a rep would: [`SandboxHandle::add_demo_session`],
+    /// then the `support_conference_end` event and, with `surveys`, both
+    /// exit-survey events. The lsid; `None` when no recipient is set.
+    pub fn end_demo_session(&self, external_key: Option<&str>, surveys: bool) -> Option<String> {
+        use crate::session_report::event_fields;
+        let lsid = self.add_demo_session(external_key);
+        let w = &self.0.writeback;
+        let mut events = vec!["support_conference_end"];
+        if surveys {
+            events.push("support_conference_customer_exit_survey_completed");
+            events.push("support_conference_rep_exit_survey_completed");
+        }
+        for e in events {
+            if !w.send(event_fields(e, &lsid, external_key)) {
+                return None;
+            }
+        }
+        Some(lsid)
+    }
+    /// Outbound events that got their 200, and POSTs made (retries included).
+    pub fn outbound_delivered(&self) -> (u64, u64) {
+        let w = &self.0.writeback;
+        (
+            w.delivered.load(Ordering::SeqCst),
+            w.attempts.load(Ordering::SeqCst),
+        )
     }
     /// Adds a session to the reports.
     pub fn add_session(&self, session: Session) {

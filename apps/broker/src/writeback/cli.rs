@@ -14,9 +14,16 @@ pub fn state_setting(config_file: Option<&std::path::Path>) -> Result<String, St
         }
     }
     if let Some(path) = config_file {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("--config: cannot read {}: {e}", path.display()))?;
-        let table: toml::Table = text.parse().map_err(|e| format!("--config: not valid TOML: {e}"))?;
-        if let Some(v) = table.get("BT_STATE").or_else(|| table.get("state")).and_then(|v| v.as_str()) {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--config: cannot read {}: {e}", path.display()))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e| format!("--config: not valid TOML: {e}"))?;
+        if let Some(v) = table
+            .get("BT_STATE")
+            .or_else(|| table.get("state"))
+            .and_then(|v| v.as_str())
+        {
             return Ok(v.trim().to_owned());
         }
     }
@@ -26,7 +33,10 @@ pub fn state_setting(config_file: Option<&std::path::Path>) -> Result<String, St
 fn when(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ms / 1000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| ms.to_string())
 }
 
@@ -50,7 +60,9 @@ pub async fn status(store: &Store) -> Result<String, String> {
         );
     }
     if c.failed > 0 {
-        out.push_str("queue them again with: bt-broker writeback retry --failed (or: retry LSID)\n");
+        out.push_str(
+            "queue them again with: bt-broker writeback retry --failed (or: retry LSID)\n",
+        );
     }
     Ok(out)
 }
@@ -59,7 +71,11 @@ pub async fn status(store: &Store) -> Result<String, String> {
 pub async fn retry(store: &Store, lsid: Option<&str>) -> Result<String, String> {
     let n = store.retry(lsid).await?;
     Ok(match (lsid, n) {
-        (Some(l), 0) => return Err(format!("no job for session {l} (or it is running right now)")),
+        (Some(l), 0) => {
+            return Err(format!(
+                "no job for session {l} (or it is running right now)"
+            ))
+        }
         (Some(l), n) => format!("queued again: {n} job(s) of session {l}\n"),
         (None, n) => format!("queued again: {n} failed job(s)\n"),
     })

@@ -88,8 +88,12 @@ fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
 /// `https://...`, or `http://` to a loopback host; no trailing slash.
 fn sink_url(key: &'static str, value: &str) -> Result<String, ConfigError> {
     let v = value.trim().trim_end_matches('/');
-    let url = url::Url::parse(v)
-        .map_err(|e| err(key, format!("'{v}' is not a URL such as https://example.com: {e}")))?;
+    let url = url::Url::parse(v).map_err(|e| {
+        err(
+            key,
+            format!("'{v}' is not a URL such as https://example.com: {e}"),
+        )
+    })?;
     let loopback = match url.host() {
         Some(url::Host::Ipv4(a)) => a.is_loopback(),
         Some(url::Host::Ipv6(a)) => a.is_loopback(),
@@ -108,7 +112,10 @@ fn sink_url(key: &'static str, value: &str) -> Result<String, ConfigError> {
         s => return Err(err(key, format!("scheme '{s}' is not https"))),
     }
     if url.host().is_none() || !url.username().is_empty() || url.query().is_some() {
-        return Err(err(key, "give scheme://host[:port][/path] only, no credentials or query"));
+        return Err(err(
+            key,
+            "give scheme://host[:port][/path] only, no credentials or query",
+        ));
     }
     Ok(v.to_owned())
 }
@@ -118,20 +125,26 @@ pub fn load(
     get: &dyn Fn(&'static str) -> Result<Option<String>, ConfigError>,
 ) -> Result<WritebackConfig, ConfigError> {
     let value = |key: &'static str| -> Result<Option<String>, ConfigError> {
-        Ok(get(key)?.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+        Ok(get(key)?
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty()))
     };
     let required = |key: &'static str, because: &str| -> Result<String, ConfigError> {
         value(key)?.ok_or_else(|| err(key, format!("is required with {because}")))
     };
-    let number = |key: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
-        match value(key)? {
-            None => Ok(default),
-            Some(v) => match v.parse::<u64>() {
-                Ok(n) if (min..=max).contains(&n) => Ok(n),
-                _ => Err(err(key, format!("'{v}' is not a whole number from {min} to {max}"))),
-            },
-        }
-    };
+    let number =
+        |key: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
+            match value(key)? {
+                None => Ok(default),
+                Some(v) => match v.parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => Ok(n),
+                    _ => Err(err(
+                        key,
+                        format!("'{v}' is not a whole number from {min} to {max}"),
+                    )),
+                },
+            }
+        };
     let outbound_token = match value("BT_OUTBOUND_TOKEN")? {
         None => None,
         Some(t) if t.len() < 16 => {
@@ -194,7 +207,10 @@ pub fn load(
         Some(u) => {
             let secret = required("BT_WEBHOOK_SECRET", "BT_WEBHOOK_URL")?;
             if secret.len() < 16 {
-                return Err(err("BT_WEBHOOK_SECRET", "is too short: use at least 16 characters"));
+                return Err(err(
+                    "BT_WEBHOOK_SECRET",
+                    "is too short: use at least 16 characters",
+                ));
             }
             Some(WebhookSinkConfig {
                 url: sink_url("BT_WEBHOOK_URL", &u)?,

@@ -26,7 +26,10 @@ pub const MAX_EXTERNAL_KEY: usize = 1024;
 pub fn token_matches(given: &str, expected: &str) -> bool {
     let a = Sha256::digest(given.as_bytes());
     let b = Sha256::digest(expected.as_bytes());
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// What an event asks for.
@@ -43,16 +46,26 @@ pub fn kind_of(event: &str) -> Option<Kind> {
 pub fn valid_lsid(lsid: &str) -> bool {
     !lsid.is_empty()
         && lsid.len() <= MAX_LSID
-        && lsid.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        && lsid
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
 fn answer(status: &'static str) -> Response {
-    (StatusCode::OK, Json(serde_json::json!({ "status": status }))).into_response()
+    (
+        StatusCode::OK,
+        Json(serde_json::json!({ "status": status })),
+    )
+        .into_response()
 }
 
 /// An event name fit for a log line.
 fn shown(event: &str) -> String {
-    event.chars().filter(|c| c.is_ascii_graphic()).take(80).collect()
+    event
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(80)
+        .collect()
 }
 
 pub async fn outbound_event(
@@ -61,7 +74,8 @@ pub async fn outbound_event(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let Some(expected) = wb.config.outbound_token.as_ref() else {
-        return ApiError::NotFound("The write-back is not enabled on this broker".into()).into_response();
+        return ApiError::NotFound("The write-back is not enabled on this broker".into())
+            .into_response();
     };
     let given = query
         .as_deref()
@@ -73,7 +87,10 @@ pub async fn outbound_event(
         .unwrap_or_default();
     if !token_matches(&given, expected.expose()) {
         wb.metrics.writeback_event("unauthorized");
-        tracing::warn!(outcome = "unauthorized", "outbound event refused: missing or wrong outbound_event_token");
+        tracing::warn!(
+            outcome = "unauthorized",
+            "outbound event refused: missing or wrong outbound_event_token"
+        );
         return ApiError::Unauthorized(
             "The outbound_event_token in the recipient URL is missing or wrong: copy the URL with BT_OUTBOUND_TOKEN into the appliance's outbound event recipient".into(),
         )
@@ -83,11 +100,15 @@ pub async fn outbound_event(
         Ok(b) => b,
         Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             wb.metrics.writeback_event("too_large");
-            return ApiError::BodyTooLarge(r.body_text().len().max(0)).into_response();
+            return ApiError::BodyTooLarge(wb.body_limit).into_response();
         }
         Err(r) => {
             wb.metrics.writeback_event("invalid");
-            return ApiError::InvalidInput(format!("The event body cannot be read: {}", r.body_text())).into_response();
+            return ApiError::InvalidInput(format!(
+                "The event body cannot be read: {}",
+                r.body_text()
+            ))
+            .into_response();
         }
     };
     let mut event = None;
@@ -111,19 +132,28 @@ pub async fn outbound_event(
         answer("ignored")
     };
     let Some(kind) = kind_of(&event) else {
-        return ignore("ignored_event", "the broker writes back only session ends and exit surveys");
+        return ignore(
+            "ignored_event",
+            "the broker writes back only session ends and exit surveys",
+        );
     };
     let Some(lsid) = lsid.filter(|l| !l.is_empty()) else {
         return ignore("ignored_no_lsid", "the event has no lsid");
     };
     if !valid_lsid(&lsid) {
-        return ignore("ignored_bad_lsid", "the lsid is not 1-128 letters, digits or -_.:");
+        return ignore(
+            "ignored_bad_lsid",
+            "the lsid is not 1-128 letters, digits or -_.:",
+        );
     }
     let Some(external_key) = external_key.filter(|k| !k.is_empty()) else {
         return ignore("ignored_no_external_key", "the session has no external key (no ticket); tick \"Send Custom Fields\" on the recipient if sessions do have one");
     };
     if external_key.chars().count() > MAX_EXTERNAL_KEY {
-        return ignore("ignored_bad_external_key", "the external key is longer than 1024 characters");
+        return ignore(
+            "ignored_bad_external_key",
+            "the external key is longer than 1024 characters",
+        );
     }
     match wb.store.enqueue(&lsid, kind, &external_key, &event).await {
         Ok(true) => {
@@ -141,7 +171,11 @@ pub async fn outbound_event(
             tracing::error!(error = %e, "outbound event NOT committed: answering 503 so the appliance sends it again");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(ErrorBody::new(ErrorCode::Internal, "The broker cannot store the event right now; the appliance will send it again".to_owned())),
+                Json(ErrorBody::new(
+                    ErrorCode::Internal,
+                    "The broker cannot store the event right now; the appliance will send it again"
+                        .to_owned(),
+                )),
             )
                 .into_response()
         }

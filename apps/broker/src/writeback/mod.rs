@@ -39,6 +39,42 @@ pub struct Writeback {
     pub wake: tokio::sync::Notify,
     /// This process's lease owner name.
     pub instance: String,
+    /// `BT_BODY_LIMIT`, named in the 413 answer.
+    pub body_limit: usize,
+}
+
+/// `POST /v1/outbound-events` when the write-back is on; nothing otherwise
+/// (the path then answers the API's 404).
+pub fn routes(wb: Option<Arc<Writeback>>) -> axum::Router {
+    match wb {
+        Some(wb) if wb.config.outbound_token.is_some() => axum::Router::new()
+            .route(
+                "/v1/outbound-events",
+                axum::routing::post(ingest::outbound_event),
+            )
+            .with_state(wb),
+        _ => axum::Router::new(),
+    }
+}
+
+/// Starts the worker and, with `BT_POLL_SECONDS`, the poller; the server
+/// aborts them when it stops.
+pub fn spawn(state: &crate::server::AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let Some(wb) = state.writeback.clone() else {
+        return Vec::new();
+    };
+    let mut tasks = vec![tokio::spawn(worker::run(
+        wb.clone(),
+        state.appliance.clone(),
+    ))];
+    if let Some(every) = wb.config.poll_every {
+        tasks.push(tokio::spawn(worker::poll(
+            wb,
+            state.appliance.clone(),
+            every,
+        )));
+    }
+    tasks
 }
 
 /// A random-enough 64-bit number without a dependency: std's per-process
@@ -58,6 +94,7 @@ impl Writeback {
         config: &WritebackConfig,
         connect_timeout: Duration,
         request_timeout: Duration,
+        body_limit: usize,
         metrics: Arc<Metrics>,
     ) -> Result<Option<Arc<Self>>, String> {
         if !config.enabled() {
@@ -66,18 +103,33 @@ impl Writeback {
         let templates = render::Templates::load(config.templates_dir.as_deref())?;
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
         if let Some(z) = &config.zendesk {
-            sinks.push(Box::new(sinks::zendesk::Zendesk::new(z, connect_timeout, request_timeout)?));
+            sinks.push(Box::new(sinks::zendesk::Zendesk::new(
+                z,
+                connect_timeout,
+                request_timeout,
+            )?));
         }
         if let Some(a) = &config.autotask {
-            sinks.push(Box::new(sinks::autotask::Autotask::new(a, connect_timeout, request_timeout)?));
+            sinks.push(Box::new(sinks::autotask::Autotask::new(
+                a,
+                connect_timeout,
+                request_timeout,
+            )?));
         }
         if let Some(w) = &config.webhook {
-            sinks.push(Box::new(sinks::webhook::Webhook::new(w, connect_timeout, request_timeout)?));
+            sinks.push(Box::new(sinks::webhook::Webhook::new(
+                w,
+                connect_timeout,
+                request_timeout,
+            )?));
         }
         let store = Store::open(&config.state).await?;
         let released = store.release_stale_claims().await?;
         if released > 0 {
-            tracing::info!(jobs = released, "write-back: jobs claimed before the last stop are pending again");
+            tracing::info!(
+                jobs = released,
+                "write-back: jobs claimed before the last stop are pending again"
+            );
         }
         Ok(Some(Arc::new(Self {
             config: config.clone(),
@@ -86,6 +138,7 @@ impl Writeback {
             templates,
             metrics,
             wake: tokio::sync::Notify::new(),
+            body_limit,
             instance: format!("{}-{:016x}", std::process::id(), random_u64()),
         })))
     }

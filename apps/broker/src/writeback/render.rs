@@ -14,7 +14,10 @@ use std::path::Path;
 
 const BUILT_IN: [(&str, &str); 3] = [
     ("session", include_str!("templates/session.hbs")),
-    ("customer_survey", include_str!("templates/customer_survey.hbs")),
+    (
+        "customer_survey",
+        include_str!("templates/customer_survey.hbs"),
+    ),
     ("rep_survey", include_str!("templates/rep_survey.hbs")),
 ];
 
@@ -23,10 +26,17 @@ pub struct Templates {
 }
 
 /// `{{datetime ts}}`: UNIX seconds as `2024-12-03 15:26:05 UTC`; empty when absent.
-fn datetime(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn datetime(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     let ts = h.param(0).and_then(|p| p.value().as_i64());
     if let Some(t) = ts.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok()) {
-        let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+        let fmt =
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
         if let Ok(s) = t.format(&fmt) {
             out.write(&s)?;
         }
@@ -40,16 +50,23 @@ impl Templates {
         let mut hbs = Handlebars::new();
         hbs.register_helper("datetime", Box::new(datetime));
         for (name, built_in) in BUILT_IN {
-            let file = dir.map(|d| d.join(format!("{name}.hbs"))).filter(|f| f.is_file());
+            let file = dir
+                .map(|d| d.join(format!("{name}.hbs")))
+                .filter(|f| f.is_file());
             let (source, text) = match &file {
                 Some(f) => (
                     f.display().to_string(),
-                    std::fs::read_to_string(f).map_err(|e| format!("BT_TEMPLATES_DIR: cannot read {}: {e}", f.display()))?,
+                    std::fs::read_to_string(f).map_err(|e| {
+                        format!("BT_TEMPLATES_DIR: cannot read {}: {e}", f.display())
+                    })?,
                 ),
                 None => (format!("built-in {name}.hbs"), built_in.to_owned()),
             };
             hbs.register_template_string(name, text).map_err(|e| {
-                let at = e.pos().map(|(line, col)| format!(" line {line}, column {col}:")).unwrap_or_default();
+                let at = e
+                    .pos()
+                    .map(|(line, col)| format!(" line {line}, column {col}:"))
+                    .unwrap_or_default();
                 format!("BT_TEMPLATES_DIR: {source}:{at} {}", e.reason())
             })?;
         }
@@ -57,7 +74,12 @@ impl Templates {
     }
 
     /// The note's HTML for `kind` from `data`, with the marker line last.
-    pub fn render(&self, kind: Kind, data: &serde_json::Value, marker: &str) -> Result<String, String> {
+    pub fn render(
+        &self,
+        kind: Kind,
+        data: &serde_json::Value,
+        marker: &str,
+    ) -> Result<String, String> {
         let mut html = self
             .hbs
             .render(kind.as_str(), data)
@@ -82,9 +104,14 @@ pub fn html_to_text(html: &str) -> String {
             break;
         };
         let tag = rest[lt + 1..lt + gt].trim().to_ascii_lowercase();
-        let name = tag.trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
         match name {
-            "br" | "p" | "div" | "tr" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => out.push('\n'),
+            "br" | "p" | "div" | "tr" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4"
+            | "h5" | "h6" => out.push('\n'),
             "li" if !tag.starts_with('/') => out.push_str("\n- "),
             "td" | "th" if !tag.starts_with('/') => out.push(' '),
             _ => {}
@@ -152,7 +179,9 @@ pub fn decode_entities(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
                 _ => {
-                    let n = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                    let n = if let Some(hex) =
+                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                    {
                         u32::from_str_radix(hex, 16).ok()
                     } else {
                         name.strip_prefix('#').and_then(|d| d.parse().ok())
@@ -189,14 +218,19 @@ mod tests {
             "start_time": {"timestamp": 1733239565},
             "events": [{"is_chat": true, "timestamp": 1733239600, "performed_by": {"name": "Eve <img src=x onerror=alert(1)>"}, "body": "<script>alert('x')</script> & \"q\""}],
         });
-        let html = t.render(Kind::Session, &data, "bt-session: L1/session").unwrap();
+        let html = t
+            .render(Kind::Session, &data, "bt-session: L1/session")
+            .unwrap();
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(html.contains("2024-12-03 15:26:05 UTC"), "{html}");
         assert!(html.contains("<p>bt-session: L1/session</p>"), "{html}");
         let text = html_to_text(&html);
-        assert!(text.contains("Eve <img src=x onerror=alert(1)>: <script>alert('x')</script> & \"q\""), "{text}");
+        assert!(
+            text.contains("Eve <img src=x onerror=alert(1)>: <script>alert('x')</script> & \"q\""),
+            "{text}"
+        );
         assert!(text.ends_with("bt-session: L1/session"), "{text}");
     }
 
@@ -204,19 +238,28 @@ mod tests {
     fn a_broken_override_names_its_file_and_line() {
         let dir = std::env::temp_dir().join(format!("bt-tpl-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("rep_survey.hbs"), "ok\nline two {{#each surveys}}\nno close").unwrap();
+        std::fs::write(
+            dir.join("rep_survey.hbs"),
+            "ok\nline two {{#each surveys}}\nno close",
+        )
+        .unwrap();
         let e = Templates::load(Some(&dir)).err().unwrap();
         assert!(e.contains("rep_survey.hbs"), "{e}");
         assert!(e.contains("line "), "{e}");
         std::fs::write(dir.join("rep_survey.hbs"), "Rep survey for {{lsid}}").unwrap();
         let t = Templates::load(Some(&dir)).unwrap();
-        let html = t.render(Kind::RepSurvey, &serde_json::json!({"lsid": "<b>"}), "m").unwrap();
+        let html = t
+            .render(Kind::RepSurvey, &serde_json::json!({"lsid": "<b>"}), "m")
+            .unwrap();
         assert!(html.starts_with("Rep survey for &lt;b&gt;"), "{html}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn entities_decode() {
-        assert_eq!(decode_entities("a &lt;b&gt; &#x27;c&#39; &amp;amp; &bogus; &"), "a <b> 'c' &amp; &bogus; &");
+        assert_eq!(
+            decode_entities("a &lt;b&gt; &#x27;c&#39; &amp;amp; &bogus; &"),
+            "a <b> 'c' &amp; &bogus; &"
+        );
     }
 }

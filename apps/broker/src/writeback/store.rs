@@ -13,7 +13,9 @@
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::Row;
 use std::borrow::Cow;
 use std::time::Duration;
@@ -55,7 +57,10 @@ pub enum StateUrl {
 impl StateUrl {
     pub fn parse(value: &str) -> Result<Self, String> {
         let v = value.trim();
-        if let Some(path) = v.strip_prefix("sqlite://").or_else(|| v.strip_prefix("sqlite:")) {
+        if let Some(path) = v
+            .strip_prefix("sqlite://")
+            .or_else(|| v.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
                 return Err("give a file, e.g. sqlite:/var/lib/bt-broker/state.db".into());
             }
@@ -224,7 +229,13 @@ impl Store {
     }
 
     /// Commits a job; `Ok(false)` when the same (lsid, kind) is already queued.
-    pub async fn enqueue(&self, lsid: &str, kind: Kind, external_key: &str, event: &str) -> Result<bool, String> {
+    pub async fn enqueue(
+        &self,
+        lsid: &str,
+        kind: Kind,
+        external_key: &str,
+        event: &str,
+    ) -> Result<bool, String> {
         let now = now_ms();
         let sql = "INSERT INTO wb_jobs (lsid, kind, external_key, event, state, attempts, received_at, retry_from, not_before, updated_at) \
                    VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5, $5) ON CONFLICT (lsid, kind) DO NOTHING";
@@ -237,15 +248,22 @@ impl Store {
             .execute(p)
             .await
             .map(|r| r.rows_affected()));
-        done.map(|n| n > 0).map_err(|e| db_err("cannot commit the event", e))
+        done.map(|n| n > 0)
+            .map_err(|e| db_err("cannot commit the event", e))
     }
 
     /// Claims up to `limit` due jobs (pending and due, or running with an
     /// expired lease) for `owner` until `lease` from now.
-    pub async fn claim(&self, owner: &str, limit: i64, lease: Duration) -> Result<Vec<Job>, String> {
+    pub async fn claim(
+        &self,
+        owner: &str,
+        limit: i64,
+        lease: Duration,
+    ) -> Result<Vec<Job>, String> {
         let now = now_ms();
         let until = now + lease.as_millis() as i64;
-        const DUE: &str = "(state = 'pending' AND not_before <= $3) OR (state = 'running' AND lease_until < $3)";
+        const DUE: &str =
+            "(state = 'pending' AND not_before <= $3) OR (state = 'running' AND lease_until < $3)";
         let rows = match &self.pool {
             Pool::Sqlite(p) => {
                 let sql = format!(
@@ -253,9 +271,14 @@ impl Store {
                      WHERE id IN (SELECT id FROM wb_jobs WHERE {DUE} ORDER BY not_before LIMIT $4) \
                      RETURNING id, lsid, kind, external_key, attempts, retry_from"
                 );
-                sqlx::query(&sql).bind(owner).bind(until).bind(now).bind(limit).fetch_all(p).await.map(|rows| {
-                    rows.iter().map(job_from_sqlite).collect::<Vec<_>>()
-                })
+                sqlx::query(&sql)
+                    .bind(owner)
+                    .bind(until)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(p)
+                    .await
+                    .map(|rows| rows.iter().map(job_from_sqlite).collect::<Vec<_>>())
             }
             Pool::Postgres(p) => {
                 let sql = format!(
@@ -263,17 +286,33 @@ impl Store {
                      WHERE id = ANY(ARRAY(SELECT id FROM wb_jobs WHERE {DUE} ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED)) \
                      RETURNING id, lsid, kind, external_key, attempts, retry_from"
                 );
-                sqlx::query(&sql).bind(owner).bind(until).bind(now).bind(limit).fetch_all(p).await.map(|rows| {
-                    rows.iter().map(job_from_pg).collect::<Vec<_>>()
-                })
+                sqlx::query(&sql)
+                    .bind(owner)
+                    .bind(until)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(p)
+                    .await
+                    .map(|rows| rows.iter().map(job_from_pg).collect::<Vec<_>>())
             }
         };
-        Ok(rows.map_err(|e| db_err("cannot claim jobs", e))?.into_iter().flatten().collect())
+        Ok(rows
+            .map_err(|e| db_err("cannot claim jobs", e))?
+            .into_iter()
+            .flatten()
+            .collect())
     }
 
     /// Ends an attempt: `done`, `failed` (parked with `reason`) or `pending`
     /// again at `not_before`. Only while `owner` still holds the lease.
-    pub async fn finish(&self, job: &Job, owner: &str, state: &str, reason: Option<&str>, not_before: i64) -> Result<bool, String> {
+    pub async fn finish(
+        &self,
+        job: &Job,
+        owner: &str,
+        state: &str,
+        reason: Option<&str>,
+        not_before: i64,
+    ) -> Result<bool, String> {
         let sql = "UPDATE wb_jobs SET state = $1, last_error = $2, not_before = $3, lease_owner = NULL, lease_until = NULL, updated_at = $4 \
                    WHERE id = $5 AND lease_owner = $6";
         let n = on_pool!(&self.pool, |p| sqlx::query(sql)
@@ -286,14 +325,18 @@ impl Store {
             .execute(p)
             .await
             .map(|r| r.rows_affected()));
-        n.map(|n| n > 0).map_err(|e| db_err("cannot record the outcome", e))
+        n.map(|n| n > 0)
+            .map_err(|e| db_err("cannot record the outcome", e))
     }
 
     /// Each sink's progress on a job.
     pub async fn deliveries(&self, job_id: i64) -> Result<Vec<(String, Delivery)>, String> {
         let sql = "SELECT sink, state FROM wb_deliveries WHERE job_id = $1";
         let rows: Result<Vec<(String, String)>, sqlx::Error> =
-            on_pool!(&self.pool, |p| sqlx::query_as(sql).bind(job_id).fetch_all(p).await);
+            on_pool!(&self.pool, |p| sqlx::query_as(sql)
+                .bind(job_id)
+                .fetch_all(p)
+                .await);
         Ok(rows
             .map_err(|e| db_err("cannot read deliveries", e))?
             .into_iter()
@@ -310,7 +353,13 @@ impl Store {
 
     /// Records a sink's progress; `Attempting` is committed BEFORE the
     /// request is sent, so a crash after it leaves the mark behind.
-    pub async fn set_delivery(&self, job_id: i64, sink: &str, state: Delivery, reason: Option<&str>) -> Result<(), String> {
+    pub async fn set_delivery(
+        &self,
+        job_id: i64,
+        sink: &str,
+        state: Delivery,
+        reason: Option<&str>,
+    ) -> Result<(), String> {
         let state = match state {
             Delivery::Attempting => "attempting",
             Delivery::Done => "done",
@@ -355,14 +404,16 @@ impl Store {
         Ok(rows
             .map_err(|e| db_err("cannot list failed jobs", e))?
             .into_iter()
-            .map(|(lsid, kind, external_key, attempts, updated_at, reason)| FailedJob {
-                lsid,
-                kind,
-                external_key,
-                attempts,
-                updated_at,
-                reason,
-            })
+            .map(
+                |(lsid, kind, external_key, attempts, updated_at, reason)| FailedJob {
+                    lsid,
+                    kind,
+                    external_key,
+                    attempts,
+                    updated_at,
+                    reason,
+                },
+            )
             .collect())
     }
 
@@ -384,8 +435,16 @@ impl Store {
         );
         let r = on_pool!(&self.pool, |p| async {
             let mut tx = p.begin().await?;
-            sqlx::query(&reset_deliveries).bind(arg).execute(&mut *tx).await?;
-            let n = sqlx::query(&reset_jobs).bind(now).bind(arg).execute(&mut *tx).await?.rows_affected();
+            sqlx::query(&reset_deliveries)
+                .bind(arg)
+                .execute(&mut *tx)
+                .await?;
+            let n = sqlx::query(&reset_jobs)
+                .bind(now)
+                .bind(arg)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             tx.commit().await?;
             Ok::<u64, sqlx::Error>(n)
         }
@@ -396,21 +455,31 @@ impl Store {
     /// Jobs not yet finished (pending or running).
     pub async fn depth(&self) -> Result<i64, String> {
         let sql = "SELECT COUNT(*) FROM wb_jobs WHERE state IN ('pending', 'running')";
-        let n: Result<(i64,), sqlx::Error> = on_pool!(&self.pool, |p| sqlx::query_as(sql).fetch_one(p).await);
-        n.map(|n| n.0).map_err(|e| db_err("cannot count the queue", e))
+        let n: Result<(i64,), sqlx::Error> =
+            on_pool!(&self.pool, |p| sqlx::query_as(sql).fetch_one(p).await);
+        n.map(|n| n.0)
+            .map_err(|e| db_err("cannot count the queue", e))
     }
 
     /// A stored number (the polling cursor).
     pub async fn get_mark(&self, name: &str) -> Result<Option<i64>, String> {
         let sql = "SELECT value FROM wb_marks WHERE name = $1";
-        let n: Result<Option<(i64,)>, sqlx::Error> =
-            on_pool!(&self.pool, |p| sqlx::query_as(sql).bind(name).fetch_optional(p).await);
-        n.map(|n| n.map(|n| n.0)).map_err(|e| db_err("cannot read a mark", e))
+        let n: Result<Option<(i64,)>, sqlx::Error> = on_pool!(&self.pool, |p| sqlx::query_as(sql)
+            .bind(name)
+            .fetch_optional(p)
+            .await);
+        n.map(|n| n.map(|n| n.0))
+            .map_err(|e| db_err("cannot read a mark", e))
     }
 
     pub async fn set_mark(&self, name: &str, value: i64) -> Result<(), String> {
         let sql = "INSERT INTO wb_marks (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-        let r = on_pool!(&self.pool, |p| sqlx::query(sql).bind(name).bind(value).execute(p).await.map(|_| ()));
+        let r = on_pool!(&self.pool, |p| sqlx::query(sql)
+            .bind(name)
+            .bind(value)
+            .execute(p)
+            .await
+            .map(|_| ()));
         r.map_err(|e| db_err("cannot store a mark", e))
     }
 }

@@ -36,14 +36,19 @@ pub const POLL_LOOKBACK_SECS: i64 = 24 * 3600;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Done,
-    Retry { reason: String, after: Option<Duration> },
+    Retry {
+        reason: String,
+        after: Option<Duration>,
+    },
     Park(String),
 }
 
 /// The delay before attempt `attempts + 1`.
 pub fn backoff(attempts: i64, after: Option<Duration>) -> Duration {
     let exp = attempts.clamp(1, 30) as u32 - 1;
-    let base = BASE_DELAY.saturating_mul(1u32 << exp.min(20)).min(MAX_DELAY);
+    let base = BASE_DELAY
+        .saturating_mul(1u32 << exp.min(20))
+        .min(MAX_DELAY);
     let jitter = 0.5 + (random_u64() % 1000) as f64 / 1000.0;
     let delay = base.mul_f64(jitter);
     after.map_or(delay, |a| a.max(delay))
@@ -53,22 +58,49 @@ pub fn backoff(attempts: i64, after: Option<Duration>) -> Duration {
 async fn fetch(appliance: &ApplianceClient, job: &Job) -> Result<serde_json::Value, Outcome> {
     let refused = |message: String| {
         if job.attempts >= REPORT_ATTEMPTS {
-            Outcome::Park(format!("the appliance could not produce the {} report after {} tries: {message}", job.kind.as_str(), job.attempts))
+            Outcome::Park(format!(
+                "the appliance could not produce the {} report after {} tries: {message}",
+                job.kind.as_str(),
+                job.attempts
+            ))
         } else {
-            Outcome::Retry { reason: format!("the appliance could not produce the report: {message}"), after: None }
+            Outcome::Retry {
+                reason: format!("the appliance could not produce the report: {message}"),
+                after: None,
+            }
         }
     };
-    let unavailable = |e: ApiError| Outcome::Retry { reason: e.to_string(), after: None };
+    let unavailable = |e: ApiError| Outcome::Retry {
+        reason: e.to_string(),
+        after: None,
+    };
     let value = match job.kind {
-        Kind::Session => match appliance.session_report(&job.lsid).await.map_err(unavailable)? {
+        Kind::Session => match appliance
+            .session_report(&job.lsid)
+            .await
+            .map_err(unavailable)?
+        {
             Ok(Some(r)) => serde_json::to_value(r),
-            Ok(None) => return Err(refused(format!("no session {} in the SupportSession report", job.lsid))),
+            Ok(None) => {
+                return Err(refused(format!(
+                    "no session {} in the SupportSession report",
+                    job.lsid
+                )))
+            }
             Err(e) => return Err(refused(response_text(e))),
         },
         Kind::CustomerSurvey | Kind::RepSurvey => {
-            match appliance.exit_surveys(job.kind == Kind::CustomerSurvey, &job.lsid).await.map_err(unavailable)? {
-                Ok(s) if s.is_empty() => return Err(refused(format!("no exit survey for session {}", job.lsid))),
-                Ok(s) => serde_json::to_value(serde_json::json!({ "lsid": job.lsid, "surveys": s })),
+            match appliance
+                .exit_surveys(job.kind == Kind::CustomerSurvey, &job.lsid)
+                .await
+                .map_err(unavailable)?
+            {
+                Ok(s) if s.is_empty() => {
+                    return Err(refused(format!("no exit survey for session {}", job.lsid)))
+                }
+                Ok(s) => {
+                    serde_json::to_value(serde_json::json!({ "lsid": job.lsid, "surveys": s }))
+                }
                 Err(e) => return Err(refused(response_text(e))),
             }
         }
@@ -98,7 +130,10 @@ fn title(kind: Kind, lsid: &str) -> String {
 
 /// One attempt at a claimed job.
 pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> Outcome {
-    let store_trouble = |e: String| Outcome::Retry { reason: e, after: None };
+    let store_trouble = |e: String| Outcome::Retry {
+        reason: e,
+        after: None,
+    };
     let previous = match wb.store.deliveries(job.id).await {
         Ok(d) => d,
         Err(e) => return store_trouble(e),
@@ -115,7 +150,11 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
         .map(|(s, _)| format!("{s}: failed earlier"))
         .collect();
     if todo.is_empty() {
-        return if parked.is_empty() { Outcome::Done } else { Outcome::Park(parked.join("; ")) };
+        return if parked.is_empty() {
+            Outcome::Done
+        } else {
+            Outcome::Park(parked.join("; "))
+        };
     }
     let data = match fetch(appliance, job).await {
         Ok(d) => d,
@@ -142,18 +181,30 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
         let uncertain = state_of(sink.name()) == Some(Delivery::Attempting);
         // Committed before the request: a crash from here on leaves the
         // mark, and the next attempt looks in the ticket first.
-        if let Err(e) = wb.store.set_delivery(job.id, sink.name(), Delivery::Attempting, None).await {
+        if let Err(e) = wb
+            .store
+            .set_delivery(job.id, sink.name(), Delivery::Attempting, None)
+            .await
+        {
             return store_trouble(e);
         }
         match sink.deliver(&note, uncertain).await {
             Ok(()) => {
-                if let Err(e) = wb.store.set_delivery(job.id, sink.name(), Delivery::Done, None).await {
+                if let Err(e) = wb
+                    .store
+                    .set_delivery(job.id, sink.name(), Delivery::Done, None)
+                    .await
+                {
                     return store_trouble(e);
                 }
             }
             Err(SinkError::Permanent(reason)) => {
                 let reason = format!("{}: {reason}", sink.name());
-                if let Err(e) = wb.store.set_delivery(job.id, sink.name(), Delivery::Failed, Some(&reason)).await {
+                if let Err(e) = wb
+                    .store
+                    .set_delivery(job.id, sink.name(), Delivery::Failed, Some(&reason))
+                    .await
+                {
                     return store_trouble(e);
                 }
                 parked.retain(|p| !p.starts_with(sink.name()));
@@ -166,7 +217,10 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
         }
     }
     if !retry.is_empty() {
-        return Outcome::Retry { reason: retry.join("; "), after };
+        return Outcome::Retry {
+            reason: retry.join("; "),
+            after,
+        };
     }
     if !parked.is_empty() {
         return Outcome::Park(parked.join("; "));
@@ -178,7 +232,10 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
 async fn run_job(wb: Arc<Writeback>, appliance: Arc<ApplianceClient>, job: Job) {
     let outcome = match tokio::time::timeout(LEASE / 2, attempt(&wb, &appliance, &job)).await {
         Ok(o) => o,
-        Err(_) => Outcome::Retry { reason: format!("the attempt took longer than {} s", (LEASE / 2).as_secs()), after: None },
+        Err(_) => Outcome::Retry {
+            reason: format!("the attempt took longer than {} s", (LEASE / 2).as_secs()),
+            after: None,
+        },
     };
     let now = now_ms();
     let deadline = job.retry_from + wb.config.retry_for.as_millis() as i64;
@@ -189,7 +246,11 @@ async fn run_job(wb: Arc<Writeback>, appliance: Arc<ApplianceClient>, job: Job) 
             let next = now + backoff(job.attempts, *after).as_millis() as i64;
             if next > deadline {
                 let hours = wb.config.retry_for.as_secs() / 3600;
-                ("failed", Some(format!("gave up after {hours} h of retries: {reason}")), now)
+                (
+                    "failed",
+                    Some(format!("gave up after {hours} h of retries: {reason}")),
+                    now,
+                )
             } else {
                 ("pending", Some(reason.clone()), next)
             }
@@ -200,16 +261,32 @@ async fn run_job(wb: Arc<Writeback>, appliance: Arc<ApplianceClient>, job: Job) 
         s => s,
     };
     wb.metrics.writeback_job(label);
-    match wb.store.finish(&job, &wb.instance, state, reason.as_deref(), next).await {
-        Ok(true) => {}
-        Ok(false) => tracing::warn!(lsid = %job.lsid, kind = job.kind.as_str(), "write-back: the job's lease was lost before its outcome was recorded; another worker has it"),
-        Err(e) => tracing::error!(lsid = %job.lsid, error = %e, "write-back: cannot record the outcome; the job runs again when its lease expires"),
-    }
+    // Logged before it is recorded: a stop in between leaves the job to
+    // run (and log) again, never an outcome without its line.
     let retry_in_s = ((next - now).max(0) as f64 / 1000.0 * 10.0).round() / 10.0;
     match state {
-        "done" => tracing::info!(lsid = %job.lsid, kind = job.kind.as_str(), ticket = %job.external_key, attempts = job.attempts, outcome = "done", "write-back job"),
-        "failed" => tracing::warn!(lsid = %job.lsid, kind = job.kind.as_str(), ticket = %job.external_key, attempts = job.attempts, outcome = "failed", reason = reason.as_deref().unwrap_or(""), "write-back job"),
-        _ => tracing::info!(lsid = %job.lsid, kind = job.kind.as_str(), ticket = %job.external_key, attempts = job.attempts, outcome = "retry", retry_in_s, reason = reason.as_deref().unwrap_or(""), "write-back job"),
+        "done" => {
+            tracing::info!(lsid = %job.lsid, kind = job.kind.as_str(), ticket = %job.external_key, attempts = job.attempts, outcome = "done", "write-back job")
+        }
+        "failed" => {
+            tracing::warn!(lsid = %job.lsid, kind = job.kind.as_str(), ticket = %job.external_key, attempts = job.attempts, outcome = "failed", reason = reason.as_deref().unwrap_or(""), "write-back job")
+        }
+        _ => {
+            tracing::info!(lsid = %job.lsid, kind = job.kind.as_str(), ticket = %job.external_key, attempts = job.attempts, outcome = "retry", retry_in_s, reason = reason.as_deref().unwrap_or(""), "write-back job")
+        }
+    }
+    match wb
+        .store
+        .finish(&job, &wb.instance, state, reason.as_deref(), next)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(lsid = %job.lsid, kind = job.kind.as_str(), "write-back: the job's lease was lost before its outcome was recorded; another worker has it")
+        }
+        Err(e) => {
+            tracing::error!(lsid = %job.lsid, error = %e, "write-back: cannot record the outcome; the job runs again when its lease expires")
+        }
     }
 }
 
@@ -262,27 +339,46 @@ pub async fn poll(wb: Arc<Writeback>, appliance: Arc<ApplianceClient>, every: Du
                 tracing::info!(sessions = n, "write-back poll: queued sessions that ended");
                 wb.wake.notify_one();
             }
-            Err(e) => tracing::warn!(error = %e, "write-back poll failed; trying again at the next interval"),
+            Err(e) => {
+                tracing::warn!(error = %e, "write-back poll failed; trying again at the next interval")
+            }
         }
         tokio::time::sleep(every).await;
     }
 }
 
 /// One poll; the number of sessions newly queued.
-pub async fn poll_once(wb: &Writeback, appliance: &ApplianceClient, every: Duration) -> Result<usize, String> {
+pub async fn poll_once(
+    wb: &Writeback,
+    appliance: &ApplianceClient,
+    every: Duration,
+) -> Result<usize, String> {
     const CURSOR: &str = "poll_cursor";
     let now = now_ms() / 1000;
-    let cursor = wb.store.get_mark(CURSOR).await?.unwrap_or(now - every.as_secs() as i64);
-    let sessions = appliance.support_sessions(cursor - POLL_LOOKBACK_SECS).await.map_err(|e| e.to_string())?;
+    let cursor = wb
+        .store
+        .get_mark(CURSOR)
+        .await?
+        .unwrap_or(now - every.as_secs() as i64);
+    let sessions = appliance
+        .support_sessions(cursor - POLL_LOOKBACK_SECS)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut queued = 0;
     let mut newest = cursor;
     for s in sessions {
-        let (Some(end), Some(key)) = (s.end, s.external_key.as_deref()) else { continue };
+        let (Some(end), Some(key)) = (s.end, s.external_key.as_deref()) else {
+            continue;
+        };
         if end < cursor || key.is_empty() || !super::ingest::valid_lsid(&s.lsid) {
             continue;
         }
         newest = newest.max(end);
-        if wb.store.enqueue(&s.lsid, Kind::Session, key, "poll").await? {
+        if wb
+            .store
+            .enqueue(&s.lsid, Kind::Session, key, "poll")
+            .await?
+        {
             wb.metrics.writeback_event("polled");
             queued += 1;
         }
@@ -299,9 +395,15 @@ mod tests {
     fn backoff_doubles_with_jitter_and_honours_retry_after() {
         for _ in 0..50 {
             let d1 = backoff(1, None);
-            assert!(d1 >= Duration::from_millis(500) && d1 <= Duration::from_millis(1500), "{d1:?}");
+            assert!(
+                d1 >= Duration::from_millis(500) && d1 <= Duration::from_millis(1500),
+                "{d1:?}"
+            );
             let d4 = backoff(4, None);
-            assert!(d4 >= Duration::from_secs(4) && d4 <= Duration::from_secs(12), "{d4:?}");
+            assert!(
+                d4 >= Duration::from_secs(4) && d4 <= Duration::from_secs(12),
+                "{d4:?}"
+            );
             assert!(backoff(100, None) <= MAX_DELAY.mul_f64(1.5));
             assert!(backoff(1, Some(Duration::from_secs(30))) >= Duration::from_secs(30));
         }

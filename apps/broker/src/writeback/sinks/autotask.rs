@@ -6,7 +6,9 @@
 //! ticket's notes are read (`GET {URL}/Tickets/{id}/Notes`, following
 //! `pageDetails.nextPageUrl`) and the marker looked for.
 
-use super::{http_client, numeric_ticket, status_error, transport, BoxFuture, Note, Sink, SinkError};
+use super::{
+    http_client, numeric_ticket, status_error, transport, BoxFuture, Note, Sink, SinkError,
+};
 use crate::writeback::config::AutotaskSinkConfig;
 use reqwest::header::HeaderValue;
 use std::time::Duration;
@@ -28,7 +30,8 @@ pub struct Autotask {
 }
 
 fn header(name: &str, value: &str, sensitive: bool) -> Result<HeaderValue, String> {
-    let mut v = HeaderValue::from_str(value).map_err(|_| format!("{name}: not valid in an HTTP header"))?;
+    let mut v =
+        HeaderValue::from_str(value).map_err(|_| format!("{name}: not valid in an HTTP header"))?;
     v.set_sensitive(sensitive);
     Ok(v)
 }
@@ -48,13 +51,21 @@ pub fn fit(text: &str, max: usize) -> String {
 }
 
 impl Autotask {
-    pub fn new(config: &AutotaskSinkConfig, connect: Duration, total: Duration) -> Result<Self, String> {
+    pub fn new(
+        config: &AutotaskSinkConfig,
+        connect: Duration,
+        total: Duration,
+    ) -> Result<Self, String> {
         Ok(Self {
             http: http_client(connect, total)?,
             base: config.url.clone(),
             username: header("BT_AUTOTASK_USERNAME", &config.username, false)?,
             secret: header("BT_AUTOTASK_SECRET", config.secret.expose(), true)?,
-            code: header("BT_AUTOTASK_INTEGRATION_CODE", config.integration_code.expose(), true)?,
+            code: header(
+                "BT_AUTOTASK_INTEGRATION_CODE",
+                config.integration_code.expose(),
+                true,
+            )?,
             note_type: config.note_type,
             publish: config.publish,
         })
@@ -82,10 +93,13 @@ impl Autotask {
                 return Err(status_error(HOST, &what, status, resp.headers()));
             }
             let page: serde_json::Value = resp.json().await.map_err(|e| transport(HOST, &e))?;
-            if page["items"]
-                .as_array()
-                .is_some_and(|items| items.iter().any(|n| n["description"].as_str().is_some_and(|d| d.contains(marker))))
-            {
+            if page["items"].as_array().is_some_and(|items| {
+                items.iter().any(|n| {
+                    n["description"]
+                        .as_str()
+                        .is_some_and(|d| d.contains(marker))
+                })
+            }) {
                 return Ok(true);
             }
             match page["pageDetails"]["nextPageUrl"].as_str() {
@@ -102,7 +116,11 @@ impl Sink for Autotask {
         "autotask"
     }
 
-    fn deliver<'a>(&'a self, note: &'a Note, uncertain: bool) -> BoxFuture<'a, Result<(), SinkError>> {
+    fn deliver<'a>(
+        &'a self,
+        note: &'a Note,
+        uncertain: bool,
+    ) -> BoxFuture<'a, Result<(), SinkError>> {
         Box::pin(async move {
             let id = numeric_ticket(HOST, &note.ticket)?;
             if uncertain && self.has_marker(id, &note.marker).await? {
@@ -116,7 +134,10 @@ impl Sink for Autotask {
                 "publish": self.publish,
             });
             let resp = self
-                .request(reqwest::Method::POST, &format!("{}/Tickets/{id}/Notes", self.base))
+                .request(
+                    reqwest::Method::POST,
+                    &format!("{}/Tickets/{id}/Notes", self.base),
+                )
                 .json(&body)
                 .send()
                 .await
@@ -125,7 +146,12 @@ impl Sink for Autotask {
             if status.is_success() {
                 return Ok(());
             }
-            Err(status_error(HOST, &format!("ticket {id}"), status, resp.headers()))
+            Err(status_error(
+                HOST,
+                &format!("ticket {id}"),
+                status,
+                resp.headers(),
+            ))
         })
     }
 }

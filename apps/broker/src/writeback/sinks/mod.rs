@@ -38,7 +38,10 @@ pub struct Note {
 pub enum SinkError {
     /// Try again later (429, 5xx, timeouts, connection failures); `after`
     /// is the host's `Retry-After`.
-    Retry { reason: String, after: Option<Duration> },
+    Retry {
+        reason: String,
+        after: Option<Duration>,
+    },
     /// Never retried by itself (other 4xx: ticket not found, credentials
     /// refused); the job is parked with the reason.
     Permanent(String),
@@ -58,7 +61,11 @@ pub trait Sink: Send + Sync {
 
     /// Writes `note` unless the ticket already holds it (checked when
     /// `uncertain`).
-    fn deliver<'a>(&'a self, note: &'a Note, uncertain: bool) -> BoxFuture<'a, Result<(), SinkError>>;
+    fn deliver<'a>(
+        &'a self,
+        note: &'a Note,
+        uncertain: bool,
+    ) -> BoxFuture<'a, Result<(), SinkError>>;
 }
 
 /// The marker every note ends with.
@@ -95,7 +102,12 @@ pub fn transport(host: &str, e: &reqwest::Error) -> SinkError {
 
 /// Maps a non-success status to retry or park, with `what` saying what was
 /// asked (e.g. "ticket 4711").
-pub fn status_error(host: &str, what: &str, status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap) -> SinkError {
+pub fn status_error(
+    host: &str,
+    what: &str,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+) -> SinkError {
     let code = status.as_u16();
     let after = headers
         .get(reqwest::header::RETRY_AFTER)
@@ -128,6 +140,8 @@ pub fn numeric_ticket(host: &str, ticket: &str) -> Result<u64, SinkError> {
         .filter(|&n| n > 0)
         .ok_or_else(|| {
             let shown: String = ticket.chars().take(40).collect();
-            SinkError::Permanent(format!("the session's external key '{shown}' is not a {host} ticket id (a number)"))
+            SinkError::Permanent(format!(
+                "the session's external key '{shown}' is not a {host} ticket id (a number)"
+            ))
         })
 }

@@ -24,7 +24,8 @@ pub struct Webhook {
 
 /// `sha256=<hex>` of `body` under `secret`.
 pub fn signature(secret: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(body);
     let digest = mac.finalize().into_bytes();
     digest.iter().fold(String::from("sha256="), |mut s, b| {
@@ -34,7 +35,11 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 }
 
 impl Webhook {
-    pub fn new(config: &WebhookSinkConfig, connect: Duration, total: Duration) -> Result<Self, String> {
+    pub fn new(
+        config: &WebhookSinkConfig,
+        connect: Duration,
+        total: Duration,
+    ) -> Result<Self, String> {
         Ok(Self {
             http: http_client(connect, total)?,
             url: config.url.clone(),
@@ -48,7 +53,11 @@ impl Sink for Webhook {
         "webhook"
     }
 
-    fn deliver<'a>(&'a self, note: &'a Note, _uncertain: bool) -> BoxFuture<'a, Result<(), SinkError>> {
+    fn deliver<'a>(
+        &'a self,
+        note: &'a Note,
+        _uncertain: bool,
+    ) -> BoxFuture<'a, Result<(), SinkError>> {
         Box::pin(async move {
             let body = serde_json::to_vec(&serde_json::json!({
                 "lsid": note.lsid,
@@ -65,7 +74,10 @@ impl Sink for Webhook {
                 .post(&self.url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .header("X-BT-Signature", signature(self.secret.expose(), &body))
-                .header("X-BT-Delivery", format!("{}:{}", note.lsid, note.kind.as_str()))
+                .header(
+                    "X-BT-Delivery",
+                    format!("{}:{}", note.lsid, note.kind.as_str()),
+                )
                 .body(body)
                 .send()
                 .await

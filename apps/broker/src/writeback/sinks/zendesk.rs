@@ -7,7 +7,9 @@
 //! (`GET /api/v2/tickets/{id}/comments.json`, cursor pagination, following
 //! `links.next` while `meta.has_more`) and the note's marker looked for.
 
-use super::{http_client, numeric_ticket, status_error, transport, BoxFuture, Note, Sink, SinkError};
+use super::{
+    http_client, numeric_ticket, status_error, transport, BoxFuture, Note, Sink, SinkError,
+};
 use crate::writeback::config::ZendeskSinkConfig;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use std::time::Duration;
@@ -24,15 +26,20 @@ pub struct Zendesk {
 }
 
 impl Zendesk {
-    pub fn new(config: &ZendeskSinkConfig, connect: Duration, total: Duration) -> Result<Self, String> {
+    pub fn new(
+        config: &ZendeskSinkConfig,
+        connect: Duration,
+        total: Duration,
+    ) -> Result<Self, String> {
         use base64::Engine;
         let basic = base64::engine::general_purpose::STANDARD.encode(format!(
             "{}/token:{}",
             config.email,
             config.api_token.expose()
         ));
-        let mut auth = HeaderValue::from_str(&format!("Basic {basic}"))
-            .map_err(|_| "BT_ZENDESK_EMAIL / BT_ZENDESK_API_TOKEN: not valid in an HTTP header".to_owned())?;
+        let mut auth = HeaderValue::from_str(&format!("Basic {basic}")).map_err(|_| {
+            "BT_ZENDESK_EMAIL / BT_ZENDESK_API_TOKEN: not valid in an HTTP header".to_owned()
+        })?;
         auth.set_sensitive(true);
         Ok(Self {
             http: http_client(connect, total)?,
@@ -44,7 +51,10 @@ impl Zendesk {
     /// Whether any comment of ticket `id` carries `marker`.
     async fn has_marker(&self, id: u64, marker: &str) -> Result<bool, SinkError> {
         let what = format!("ticket {id}");
-        let mut url = format!("{}/api/v2/tickets/{id}/comments.json?page[size]=100", self.base);
+        let mut url = format!(
+            "{}/api/v2/tickets/{id}/comments.json?page[size]=100",
+            self.base
+        );
         for _ in 0..MAX_PAGES {
             let resp = self
                 .http
@@ -68,7 +78,10 @@ impl Zendesk {
             if found {
                 return Ok(true);
             }
-            match (page["meta"]["has_more"].as_bool(), page["links"]["next"].as_str()) {
+            match (
+                page["meta"]["has_more"].as_bool(),
+                page["links"]["next"].as_str(),
+            ) {
                 (Some(true), Some(next)) if next.starts_with(&self.base) => url = next.to_owned(),
                 _ => return Ok(false),
             }
@@ -82,7 +95,11 @@ impl Sink for Zendesk {
         "zendesk"
     }
 
-    fn deliver<'a>(&'a self, note: &'a Note, uncertain: bool) -> BoxFuture<'a, Result<(), SinkError>> {
+    fn deliver<'a>(
+        &'a self,
+        note: &'a Note,
+        uncertain: bool,
+    ) -> BoxFuture<'a, Result<(), SinkError>> {
         Box::pin(async move {
             let id = numeric_ticket(HOST, &note.ticket)?;
             if uncertain && self.has_marker(id, &note.marker).await? {
@@ -108,7 +125,12 @@ impl Sink for Zendesk {
                     "{HOST} refused the note on ticket {id} (HTTP 422): the ticket may be closed or hold its 5,000 comments"
                 )));
             }
-            Err(status_error(HOST, &format!("ticket {id}"), status, resp.headers()))
+            Err(status_error(
+                HOST,
+                &format!("ticket {id}"),
+                status,
+                resp.headers(),
+            ))
         })
     }
 }

@@ -1,0 +1,323 @@
+//! Shared by the write-back tests: the sandbox appliance, the Zendesk and
+//! Autotask stand-ins and a broker on loopback; outbound events posted as
+//! the appliance posts them; a real PostgreSQL server in a temp dir.
+#![allow(dead_code)]
+
+use bt_broker::config::Secret;
+use bt_broker::writeback::config::{
+    AutotaskSinkConfig, WebhookSinkConfig, WritebackConfig, ZendeskSinkConfig,
+};
+use bt_broker::{Config, RunningBroker};
+use bt_sandbox::autotask_api::{AutotaskConfig, RunningAutotask};
+use bt_sandbox::zendesk_api::{RunningZendesk, ZendeskConfig};
+use bt_sandbox::{RunningSandbox, SandboxConfig};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub const TOKEN: &str = "outbound-token-0123456789abcdef";
+pub const HOST_SECRET: &str = "host-secret-0123456789abcdef-zendesk";
+pub const BIN: &str = env!("CARGO_BIN_EXE_bt-broker");
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> Self {
+        let p = std::env::temp_dir().join(format!(
+            "bt-wb-{name}-{}-{:x}",
+            std::process::id(),
+            bt_broker::writeback::random_u64()
+        ));
+        std::fs::create_dir_all(&p).unwrap();
+        Self(p)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+    pub fn sqlite(&self) -> String {
+        format!("sqlite:{}", self.0.join("state.db").display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What the write-back tests run against.
+pub struct Hosts {
+    pub sandbox: RunningSandbox,
+    pub zendesk: RunningZendesk,
+    pub autotask: Option<RunningAutotask>,
+}
+
+impl Hosts {
+    pub async fn start(with_autotask: bool) -> Self {
+        let sandbox = bt_sandbox::start(SandboxConfig::default()).await.unwrap();
+        let zendesk = bt_sandbox::zendesk_api::start(ZendeskConfig::default())
+            .await
+            .unwrap();
+        let autotask = match with_autotask {
+            true => Some(
+                bt_sandbox::autotask_api::start(AutotaskConfig::default())
+                    .await
+                    .unwrap(),
+            ),
+            false => None,
+        };
+        Self {
+            sandbox,
+            zendesk,
+            autotask,
+        }
+    }
+
+    /// The write-back settings for these hosts on `state`.
+    pub fn writeback(&self, state: &str) -> WritebackConfig {
+        let z = ZendeskConfig::default();
+        let a = AutotaskConfig::default();
+        WritebackConfig {
+            outbound_token: Some(Secret::new(TOKEN)),
+            state: state.to_owned(),
+            zendesk: Some(ZendeskSinkConfig {
+                url: self.zendesk.url(),
+                email: z.email,
+                api_token: Secret::new(z.api_token),
+            }),
+            autotask: self.autotask.as_ref().map(|at| AutotaskSinkConfig {
+                url: at.url(),
+                username: a.username,
+                secret: Secret::new(a.secret),
+                integration_code: Secret::new(a.integration_code),
+                note_type: 1,
+                publish: 0,
+            }),
+            ..WritebackConfig::default()
+        }
+    }
+
+    /// The same as environment variables, for the `bt-broker` binary.
+    pub fn env(&self, state: &str, listen: &str) -> Vec<(String, String)> {
+        let z = ZendeskConfig::default();
+        let mut env = vec![
+            ("BT_APPLIANCE_URL", self.sandbox.url()),
+            ("BT_CLIENT_ID", self.sandbox.client_id().to_owned()),
+            ("BT_CLIENT_SECRET", self.sandbox.client_secret().to_owned()),
+            ("BT_HOST_SECRETS", format!("demo={HOST_SECRET}")),
+            ("BT_LISTEN", listen.to_owned()),
+            ("BT_OUTBOUND_TOKEN", TOKEN.to_owned()),
+            ("BT_STATE", state.to_owned()),
+            ("BT_ZENDESK_URL", self.zendesk.url()),
+            ("BT_ZENDESK_EMAIL", z.email),
+            ("BT_ZENDESK_API_TOKEN", z.api_token),
+            ("BT_REQUEST_TIMEOUT_MS", "3000".to_owned()),
+            ("BT_LOG", "info".to_owned()),
+        ];
+        env.retain(|(_, v)| !v.is_empty());
+        env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+
+    /// A broker in this process with `tweak`ed write-back settings.
+    pub async fn broker(&self, state: &str, tweak: impl FnOnce(&mut Config)) -> RunningBroker {
+        let mut c = Config::new(
+            &self.sandbox.url(),
+            self.sandbox.client_id(),
+            self.sandbox.client_secret(),
+        )
+        .unwrap()
+        .with_host("demo", HOST_SECRET);
+        c.listen = "127.0.0.1:0".parse().unwrap();
+        c.request_timeout = Duration::from_secs(3);
+        c.writeback = self.writeback(state);
+        tweak(&mut c);
+        bt_broker::start(c).await.expect("broker")
+    }
+}
+
+/// Webhook settings (for tweak closures).
+pub fn webhook(url: &str) -> WebhookSinkConfig {
+    WebhookSinkConfig {
+        url: url.to_owned(),
+        secret: Secret::new("webhook-secret-0123456789"),
+    }
+}
+
+/// POSTs an outbound event the way the appliance does; the HTTP status.
+pub async fn post_event(broker: &str, token: &str, fields: &[(&str, &str)]) -> u16 {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    reqwest::Client::new()
+        .post(format!(
+            "{broker}/v1/outbound-events?outbound_event_token={token}"
+        ))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
+pub fn end_event<'a>(lsid: &'a str, key: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("event", "support_conference_end"),
+        ("version", "3"),
+        ("timestamp", "1733240467"),
+        ("appliance_id", "sandbox"),
+        ("lsid", lsid),
+        ("external_key", key),
+    ]
+}
+
+pub fn survey_event<'a>(lsid: &'a str, key: &'a str) -> Vec<(&'static str, &'a str)> {
+    let mut f = end_event(lsid, key);
+    f[0].1 = "support_conference_customer_exit_survey_completed";
+    f
+}
+
+/// Waits until `check` holds (polling), or panics with `what`.
+pub async fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        if started.elapsed() > timeout {
+            panic!("timed out after {timeout:?} waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs `bt-broker writeback ARGS` on `state`; (exit code, stdout, stderr).
+pub fn writeback_cli(state: &str, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .arg("writeback")
+        .args(args)
+        .env("BT_STATE", state)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A free loopback port (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// A real PostgreSQL server on a loopback port in a temp dir, stopped (and
+/// its directory removed) on drop, whatever the test did.
+pub struct Postgres {
+    pub url: String,
+    bin: PathBuf,
+    data: PathBuf,
+    root: bool,
+    _dir: TempDir,
+}
+
+impl Postgres {
+    fn command(&self, bin: &Path, root: bool) -> Command {
+        Self::cmd(bin, root)
+    }
+
+    fn cmd(bin: &Path, root: bool) -> Command {
+        if root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        }
+    }
+
+    /// Starts one; panics with what to install when PostgreSQL is missing.
+    pub fn start() -> Self {
+        let mut bins: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path().join("bin"))
+                    .filter(|b| b.join("initdb").is_file() && b.join("pg_ctl").is_file())
+                    .collect()
+            })
+            .unwrap_or_default();
+        bins.sort();
+        let Some(bin) = bins.pop() else {
+            panic!("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): run `cargo xtask setup` as root, or `apt-get install postgresql`, then run the tests again");
+        };
+        let root = is_root();
+        let dir = TempDir::new("pg");
+        let data = dir.path().join("data");
+        if root {
+            let ok = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(ok.success(), "chown the PostgreSQL temp dir to postgres");
+        }
+        let out = Self::cmd(&bin.join("initdb"), root)
+            .args(["-A", "trust", "-U", "bt", "-E", "UTF8", "--no-sync", "-D"])
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = free_port();
+        let opts = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
+            dir.path().display()
+        );
+        let out = Self::cmd(&bin.join("pg_ctl"), root)
+            .args(["-w", "-t", "60", "-D"])
+            .arg(&data)
+            .args(["-o", &opts, "-l"])
+            .arg(dir.path().join("server.log"))
+            .arg("start")
+            .output()
+            .unwrap();
+        let pg = Self {
+            url: format!("postgres://bt@127.0.0.1:{port}/postgres"),
+            bin,
+            data,
+            root,
+            _dir: dir,
+        };
+        assert!(
+            out.status.success(),
+            "pg_ctl start failed: {}{}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(pg._dir.path().join("server.log")).unwrap_or_default()
+        );
+        pg
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = self
+            .command(&self.bin.join("pg_ctl"), self.root)
+            .args(["-m", "immediate", "-D"])
+            .arg(&self.data)
+            .arg("stop")
+            .output();
+    }
+}
