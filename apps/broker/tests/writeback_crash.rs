@@ -81,7 +81,7 @@ async fn kill_9_mid_flight_then_restart_writes_every_session_exactly_once() {
     let dir = TempDir::new("kill");
     let state = dir.sqlite();
     let log = dir.path().join("broker.log");
-    let mut acked = vec![false; N];
+    let mut acked = [false; N];
 
     for round in 0..4 {
         let mut broker = Broker::start(&hosts, &state, &log).await;

@@ -89,10 +89,7 @@ impl AutotaskHandle {
         self.0.faults.set(fault, times);
     }
     pub fn writes(&self) -> u64 {
-        self.0
-            .faults
-            .writes
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.0.faults.writes()
     }
 }
 
@@ -133,16 +130,17 @@ fn errors(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({"errors": [message]}))).into_response()
 }
 
-fn authorized(s: &AtState, h: &HeaderMap) -> Result<(), Response> {
+/// The refusal when the request's credentials are not the API user's.
+fn refused(s: &AtState, h: &HeaderMap) -> Option<Response> {
     let is = |name: &str, want: &str| h.get(name).and_then(|v| v.to_str().ok()) == Some(want);
     if is("ApiIntegrationCode", &s.config.integration_code)
         && is("UserName", &s.config.username)
         && is("Secret", &s.config.secret)
     {
-        Ok(())
+        None
     } else {
         count(&s.faults.refused_auth);
-        Err(errors(
+        Some(errors(
             StatusCode::UNAUTHORIZED,
             "Unauthorized: check ApiIntegrationCode, UserName and Secret",
         ))
@@ -156,7 +154,7 @@ async fn add_note(
     body: axum::body::Bytes,
 ) -> Response {
     count(&s.faults.writes);
-    if let Err(r) = authorized(&s, &headers) {
+    if let Some(r) = refused(&s, &headers) {
         return r;
     }
     let fault = s.faults.take(true);
@@ -216,7 +214,7 @@ async fn list_notes(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     count(&s.faults.reads);
-    if let Err(r) = authorized(&s, &headers) {
+    if let Some(r) = refused(&s, &headers) {
         return r;
     }
     if let Err(r) = before(s.faults.take(false)).await {

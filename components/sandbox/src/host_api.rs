@@ -39,6 +39,21 @@ impl Faults {
         *self.fault.lock().expect("faults") = fault.map(|f| (f, times));
     }
 
+    /// Write requests so far (refused ones included).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
+    }
+
+    /// Read requests so far.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::SeqCst)
+    }
+
+    /// Requests refused for their credentials.
+    pub fn refused_auth(&self) -> u64 {
+        self.refused_auth.load(Ordering::SeqCst)
+    }
+
     /// The fault for this request, using up one of its `times` for writes.
     pub fn take(&self, write: bool) -> Option<HostFault> {
         let mut guard = self.fault.lock().expect("faults");

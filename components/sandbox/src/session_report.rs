@@ -241,11 +241,14 @@ pub fn survey_xml(ns: &str, lsid: &str, detail: Option<&SessionDetail>, customer
     x
 }
 
+/// Form fields of outbound events, to the task that sends them.
+type EventSender = tokio::sync::mpsc::UnboundedSender<Vec<(String, String)>>;
+
 /// Session details by lsid, and the outbound event queue.
 #[derive(Default)]
 pub struct WritebackState {
     pub(crate) details: Mutex<HashMap<String, SessionDetail>>,
-    pub(crate) outbound: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Vec<(String, String)>>>>,
+    pub(crate) outbound: Mutex<Option<EventSender>>,
     pub(crate) delivered: std::sync::atomic::AtomicU64,
     pub(crate) attempts: std::sync::atomic::AtomicU64,
 }

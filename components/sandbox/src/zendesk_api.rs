@@ -125,22 +125,13 @@ impl ZendeskHandle {
         self.0.faults.set(fault, times);
     }
     pub fn writes(&self) -> u64 {
-        self.0
-            .faults
-            .writes
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.0.faults.writes()
     }
     pub fn reads(&self) -> u64 {
-        self.0
-            .faults
-            .reads
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.0.faults.reads()
     }
     pub fn refused_auth(&self) -> u64 {
-        self.0
-            .faults
-            .refused_auth
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.0.faults.refused_auth()
     }
 }
 
@@ -200,16 +191,17 @@ fn error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
-fn authorized(s: &ZdState, headers: &HeaderMap) -> Result<(), Response> {
+/// The refusal when the request's credentials are not the API user's.
+fn refused(s: &ZdState, headers: &HeaderMap) -> Option<Response> {
     let ok = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == s.basic);
     if ok {
-        Ok(())
+        None
     } else {
         count(&s.faults.refused_auth);
-        Err(error(
+        Some(error(
             StatusCode::UNAUTHORIZED,
             "Couldn't authenticate you",
             "Couldn't authenticate you",
@@ -255,7 +247,7 @@ async fn update_ticket(
     body: axum::body::Bytes,
 ) -> Response {
     count(&s.faults.writes);
-    if let Err(r) = authorized(&s, &headers) {
+    if let Some(r) = refused(&s, &headers) {
         return r;
     }
     let Some(id) = file
@@ -363,7 +355,7 @@ async fn list_comments(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     count(&s.faults.reads);
-    if let Err(r) = authorized(&s, &headers) {
+    if let Some(r) = refused(&s, &headers) {
         return r;
     }
     let fault = s.faults.take(false);

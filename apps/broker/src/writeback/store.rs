@@ -100,6 +100,9 @@ pub struct FailedJob {
     pub reason: String,
 }
 
+/// `lsid, kind, external_key, attempts, updated_at, reason`.
+type FailedRow = (String, String, String, i64, i64, String);
+
 /// Counts by state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -146,13 +149,13 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-fn migrator(sql: &'static str) -> Migrator {
+fn migrator(sql: Cow<'static, str>) -> Migrator {
     Migrator {
         migrations: Cow::Owned(vec![Migration::new(
             1,
             Cow::Borrowed("writeback queue"),
             MigrationType::Simple,
-            Cow::Borrowed(sql),
+            sql,
             false,
         )]),
         ignore_missing: false,
@@ -161,8 +164,12 @@ fn migrator(sql: &'static str) -> Migrator {
     }
 }
 
-const SQLITE_SCHEMA: &str = include_str!("../../migrations/sqlite/0001_writeback.sql");
-const POSTGRES_SCHEMA: &str = include_str!("../../migrations/postgres/0001_writeback.sql");
+/// The schema, written for SQLite; PostgreSQL differs only in its key type.
+const SCHEMA: &str = include_str!("../../migrations/0001_writeback.sql");
+
+fn postgres_schema() -> String {
+    SCHEMA.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+}
 
 fn db_err(what: &str, e: impl std::fmt::Display) -> String {
     format!("state store: {what}: {e}")
@@ -186,7 +193,7 @@ impl Store {
                     .connect_with(options)
                     .await
                     .map_err(|e| db_err(&format!("cannot open {path}"), e))?;
-                migrator(SQLITE_SCHEMA)
+                migrator(Cow::Borrowed(SCHEMA))
                     .run(&pool)
                     .await
                     .map_err(|e| db_err("cannot apply the schema", e))?;
@@ -199,7 +206,7 @@ impl Store {
                     .connect(&url)
                     .await
                     .map_err(|e| db_err("cannot connect to PostgreSQL", e))?;
-                migrator(POSTGRES_SCHEMA)
+                migrator(Cow::Owned(postgres_schema()))
                     .run(&pool)
                     .await
                     .map_err(|e| db_err("cannot apply the schema", e))?;
@@ -264,38 +271,26 @@ impl Store {
         let until = now + lease.as_millis() as i64;
         const DUE: &str =
             "(state = 'pending' AND not_before <= $3) OR (state = 'running' AND lease_until < $3)";
-        let rows = match &self.pool {
-            Pool::Sqlite(p) => {
-                let sql = format!(
-                    "UPDATE wb_jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
-                     WHERE id IN (SELECT id FROM wb_jobs WHERE {DUE} ORDER BY not_before LIMIT $4) \
-                     RETURNING id, lsid, kind, external_key, attempts, retry_from"
-                );
-                sqlx::query(&sql)
-                    .bind(owner)
-                    .bind(until)
-                    .bind(now)
-                    .bind(limit)
-                    .fetch_all(p)
-                    .await
-                    .map(|rows| rows.iter().map(job_from_sqlite).collect::<Vec<_>>())
-            }
-            Pool::Postgres(p) => {
-                let sql = format!(
-                    "UPDATE wb_jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
-                     WHERE id = ANY(ARRAY(SELECT id FROM wb_jobs WHERE {DUE} ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED)) \
-                     RETURNING id, lsid, kind, external_key, attempts, retry_from"
-                );
-                sqlx::query(&sql)
-                    .bind(owner)
-                    .bind(until)
-                    .bind(now)
-                    .bind(limit)
-                    .fetch_all(p)
-                    .await
-                    .map(|rows| rows.iter().map(job_from_pg).collect::<Vec<_>>())
-            }
+        // PostgreSQL: several brokers claim at once; each skips the rows
+        // another has locked. SQLite: one writer at a time anyway.
+        let pick = match &self.pool {
+            Pool::Sqlite(_) => format!("id IN (SELECT id FROM wb_jobs WHERE {DUE} ORDER BY not_before LIMIT $4)"),
+            Pool::Postgres(_) => format!(
+                "id = ANY(ARRAY(SELECT id FROM wb_jobs WHERE {DUE} ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED))"
+            ),
         };
+        let sql = format!(
+            "UPDATE wb_jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE {pick} RETURNING id, lsid, kind, external_key, attempts, retry_from"
+        );
+        let rows = on_pool!(&self.pool, |p| sqlx::query(&sql)
+            .bind(owner)
+            .bind(until)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+            .map(|rows| rows.iter().map(job_from_row).collect::<Vec<_>>()));
         Ok(rows
             .map_err(|e| db_err("cannot claim jobs", e))?
             .into_iter()
@@ -399,7 +394,7 @@ impl Store {
 
     pub async fn failed(&self) -> Result<Vec<FailedJob>, String> {
         let sql = "SELECT lsid, kind, external_key, attempts, updated_at, COALESCE(last_error, '') FROM wb_jobs WHERE state = 'failed' ORDER BY updated_at";
-        let rows: Result<Vec<(String, String, String, i64, i64, String)>, sqlx::Error> =
+        let rows: Result<Vec<FailedRow>, sqlx::Error> =
             on_pool!(&self.pool, |p| sqlx::query_as(sql).fetch_all(p).await);
         Ok(rows
             .map_err(|e| db_err("cannot list failed jobs", e))?
@@ -498,12 +493,4 @@ where
         attempts: row.try_get("attempts").ok()?,
         retry_from: row.try_get("retry_from").ok()?,
     })
-}
-
-fn job_from_sqlite(row: &sqlx::sqlite::SqliteRow) -> Option<Job> {
-    job_from_row(row)
-}
-
-fn job_from_pg(row: &sqlx::postgres::PgRow) -> Option<Job> {
-    job_from_row(row)
 }

@@ -6,9 +6,7 @@
 //! ticket's notes are read (`GET {URL}/Tickets/{id}/Notes`, following
 //! `pageDetails.nextPageUrl`) and the marker looked for.
 
-use super::{
-    http_client, numeric_ticket, status_error, transport, BoxFuture, Note, Sink, SinkError,
-};
+use super::{http_client, numeric_ticket, send, transport, BoxFuture, Note, Sink, SinkError};
 use crate::writeback::config::AutotaskSinkConfig;
 use reqwest::header::HeaderValue;
 use std::time::Duration;
@@ -83,15 +81,7 @@ impl Autotask {
         let what = format!("ticket {id}");
         let mut url = format!("{}/Tickets/{id}/Notes", self.base);
         for _ in 0..MAX_PAGES {
-            let resp = self
-                .request(reqwest::Method::GET, &url)
-                .send()
-                .await
-                .map_err(|e| transport(HOST, &e))?;
-            let status = resp.status();
-            if !status.is_success() {
-                return Err(status_error(HOST, &what, status, resp.headers()));
-            }
+            let resp = send(HOST, &what, self.request(reqwest::Method::GET, &url)).await?;
             let page: serde_json::Value = resp.json().await.map_err(|e| transport(HOST, &e))?;
             if page["items"].as_array().is_some_and(|items| {
                 items.iter().any(|n| {
@@ -133,25 +123,13 @@ impl Sink for Autotask {
                 "noteType": self.note_type,
                 "publish": self.publish,
             });
-            let resp = self
+            let request = self
                 .request(
                     reqwest::Method::POST,
                     &format!("{}/Tickets/{id}/Notes", self.base),
                 )
-                .json(&body)
-                .send()
-                .await
-                .map_err(|e| transport(HOST, &e))?;
-            let status = resp.status();
-            if status.is_success() {
-                return Ok(());
-            }
-            Err(status_error(
-                HOST,
-                &format!("ticket {id}"),
-                status,
-                resp.headers(),
-            ))
+                .json(&body);
+            send(HOST, &format!("ticket {id}"), request).await.map(drop)
         })
     }
 }

@@ -100,6 +100,22 @@ pub fn transport(host: &str, e: &reqwest::Error) -> SinkError {
     }
 }
 
+/// Sends `request` to `host`: the response when it is a success, else the
+/// failure it means (about `what`, e.g. "ticket 4711").
+pub async fn send(
+    host: &str,
+    what: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<reqwest::Response, SinkError> {
+    let resp = request.send().await.map_err(|e| transport(host, &e))?;
+    let status = resp.status();
+    if status.is_success() {
+        Ok(resp)
+    } else {
+        Err(status_error(host, what, status, resp.headers()))
+    }
+}
+
 /// Maps a non-success status to retry or park, with `what` saying what was
 /// asked (e.g. "ticket 4711").
 pub fn status_error(
@@ -127,6 +143,9 @@ pub fn status_error(
             "{host} refused the broker's credentials (HTTP {code}) for {what}: check the API user and token"
         )),
         404 => SinkError::Permanent(format!("{host} has no {what} (HTTP 404)")),
+        422 => SinkError::Permanent(format!(
+            "{host} refused the note on {what} (HTTP 422): the ticket may be closed, or hold as many comments as it can"
+        )),
         _ => SinkError::Permanent(format!("{host} refused {what} (HTTP {code})")),
     }
 }

@@ -6,7 +6,7 @@
 //! has a delivery, so it may see one twice after a lost answer: it keeps
 //! one per `X-BT-Delivery`.
 
-use super::{http_client, status_error, transport, BoxFuture, Note, Sink, SinkError};
+use super::{http_client, send, BoxFuture, Note, Sink, SinkError};
 use crate::config::Secret;
 use crate::writeback::config::WebhookSinkConfig;
 use hmac::{Hmac, Mac};
@@ -69,7 +69,7 @@ impl Sink for Webhook {
                 "text": note.text,
             }))
             .map_err(|e| SinkError::Permanent(format!("cannot encode the webhook body: {e}")))?;
-            let resp = self
+            let request = self
                 .http
                 .post(&self.url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -78,15 +78,8 @@ impl Sink for Webhook {
                     "X-BT-Delivery",
                     format!("{}:{}", note.lsid, note.kind.as_str()),
                 )
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| transport(HOST, &e))?;
-            let status = resp.status();
-            if status.is_success() {
-                return Ok(());
-            }
-            Err(status_error(HOST, "the delivery", status, resp.headers()))
+                .body(body);
+            send(HOST, "the delivery", request).await.map(drop)
         })
     }
 }

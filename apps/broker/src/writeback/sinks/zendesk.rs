@@ -7,9 +7,7 @@
 //! (`GET /api/v2/tickets/{id}/comments.json`, cursor pagination, following
 //! `links.next` while `meta.has_more`) and the note's marker looked for.
 
-use super::{
-    http_client, numeric_ticket, status_error, transport, BoxFuture, Note, Sink, SinkError,
-};
+use super::{http_client, numeric_ticket, send, transport, BoxFuture, Note, Sink, SinkError};
 use crate::writeback::config::ZendeskSinkConfig;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use std::time::Duration;
@@ -56,17 +54,8 @@ impl Zendesk {
             self.base
         );
         for _ in 0..MAX_PAGES {
-            let resp = self
-                .http
-                .get(&url)
-                .header(AUTHORIZATION, self.auth.clone())
-                .send()
-                .await
-                .map_err(|e| transport(HOST, &e))?;
-            let status = resp.status();
-            if !status.is_success() {
-                return Err(status_error(HOST, &what, status, resp.headers()));
-            }
+            let request = self.http.get(&url).header(AUTHORIZATION, self.auth.clone());
+            let resp = send(HOST, &what, request).await?;
             let page: serde_json::Value = resp.json().await.map_err(|e| transport(HOST, &e))?;
             let found = page["comments"].as_array().is_some_and(|comments| {
                 comments.iter().any(|c| {
@@ -108,29 +97,12 @@ impl Sink for Zendesk {
             let body = serde_json::json!({
                 "ticket": {"comment": {"html_body": note.html, "public": false}}
             });
-            let resp = self
+            let request = self
                 .http
                 .put(format!("{}/api/v2/tickets/{id}.json", self.base))
                 .header(AUTHORIZATION, self.auth.clone())
-                .json(&body)
-                .send()
-                .await
-                .map_err(|e| transport(HOST, &e))?;
-            let status = resp.status();
-            if status.is_success() {
-                return Ok(());
-            }
-            if status.as_u16() == 422 {
-                return Err(SinkError::Permanent(format!(
-                    "{HOST} refused the note on ticket {id} (HTTP 422): the ticket may be closed or hold its 5,000 comments"
-                )));
-            }
-            Err(status_error(
-                HOST,
-                &format!("ticket {id}"),
-                status,
-                resp.headers(),
-            ))
+                .json(&body);
+            send(HOST, &format!("ticket {id}"), request).await.map(drop)
         })
     }
 }

@@ -1,6 +1,7 @@
--- The write-back queue (docs/writeback.md). Times are UNIX milliseconds.
+-- The write-back queue (docs/writeback.md), for SQLite; PostgreSQL gets the
+-- same with BIGSERIAL keys (store.rs). Times are UNIX milliseconds.
 CREATE TABLE wb_jobs (
-    id           BIGSERIAL PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     lsid         TEXT    NOT NULL,
     kind         TEXT    NOT NULL,          -- session | customer_survey | rep_survey
     external_key TEXT    NOT NULL,          -- the ticket
