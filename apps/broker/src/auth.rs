@@ -14,7 +14,7 @@
 use crate::config::{Config, ZendeskConfig};
 use crate::error::ApiError;
 use bt_core::wire::{HostClaims, HOST_TOKEN_MAX_LIFETIME_SECS};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -96,10 +96,21 @@ fn check_lifetime(kind: TokenKind, exp: u64, iat: Option<u64>, now: u64) -> Resu
     Ok(())
 }
 
+/// The `iss` of the broker's own sessions for Zendesk signed URLs. No host
+/// may be configured with it.
+pub const SESSION_ISSUER: &str = "bt-broker:zendesk-session";
+/// Lifetime of such a session, in seconds (within the 15-minute rule).
+pub const SESSION_LIFETIME_SECS: u64 = 600;
+
 pub struct Verifier {
     hosts: HashMap<String, DecodingKey>,
     host_validation: Validation,
+    audience: String,
     zendesk: Option<(DecodingKey, Validation)>,
+    /// Signs the sessions `POST /zendesk/sidebar` hands out: a secret made
+    /// at start, known to no one else, so a session is a host token of the
+    /// broker's own (verified like any host token, with [`SESSION_ISSUER`]).
+    session_key: Option<EncodingKey>,
 }
 
 fn unauthorized(msg: impl Into<String>) -> ApiError {
@@ -108,11 +119,24 @@ fn unauthorized(msg: impl Into<String>) -> ApiError {
 
 impl Verifier {
     pub fn new(config: &Config) -> Result<Self, String> {
-        let hosts = config
+        let mut hosts: HashMap<String, DecodingKey> = config
             .host_secrets
             .iter()
             .map(|(id, s)| (id.clone(), DecodingKey::from_secret(s.expose().as_bytes())))
             .collect();
+        if hosts.contains_key(SESSION_ISSUER) {
+            return Err(format!(
+                "BT_HOST_SECRETS: '{SESSION_ISSUER}' is the broker's own session issuer: name the host otherwise"
+            ));
+        }
+        let session_key = match &config.zendesk {
+            Some(_) => {
+                let secret = random_secret()?;
+                hosts.insert(SESSION_ISSUER.into(), DecodingKey::from_secret(&secret));
+                Some(EncodingKey::from_secret(&secret))
+            }
+            None => None,
+        };
         let mut host_validation = Validation::new(Algorithm::HS256);
         host_validation.algorithms = vec![Algorithm::HS256];
         host_validation.set_audience(&[&config.audience]);
@@ -127,8 +151,48 @@ impl Verifier {
         Ok(Self {
             hosts,
             host_validation,
+            audience: config.audience.clone(),
             zendesk,
+            session_key,
         })
+    }
+
+    /// Verifies a Zendesk signed-URL token (RS256 with the app's key, and
+    /// nothing else: a host token does not open a Zendesk session).
+    pub fn verify_signed_url(&self, token: &str, now: u64) -> Result<Caller, ApiError> {
+        if self.zendesk.is_none() {
+            return Err(ApiError::NotFound(
+                "Zendesk signed URLs are off: set BT_ZENDESK_PUBLIC_KEY and BT_ZENDESK_AUDIENCE"
+                    .into(),
+            ));
+        }
+        let header = jsonwebtoken::decode_header(token).map_err(|_| {
+            unauthorized("The Zendesk token is not a valid JWT: Zendesk signs RS256 tokens")
+        })?;
+        if header.alg != Algorithm::RS256 {
+            return Err(unauthorized(format!(
+                "Tokens signed with {:?} are refused here: Zendesk signs RS256 with the app's key",
+                header.alg
+            )));
+        }
+        self.verify_zendesk(token, now)
+    }
+
+    /// A session for `caller` (a verified Zendesk agent): a host token of
+    /// the broker's own, for [`SESSION_LIFETIME_SECS`].
+    pub fn mint_session(&self, caller: &Caller, now: u64) -> Result<String, ApiError> {
+        let key = self.session_key.as_ref().ok_or_else(|| {
+            ApiError::Internal("no session key: Zendesk signed URLs are off".into())
+        })?;
+        let claims = HostClaims {
+            iss: SESSION_ISSUER.into(),
+            aud: self.audience.clone(),
+            sub: caller.subject.clone(),
+            exp: now + SESSION_LIFETIME_SECS,
+            iat: now,
+        };
+        jsonwebtoken::encode(&jsonwebtoken::Header::new(Algorithm::HS256), &claims, key)
+            .map_err(|e| ApiError::Internal(format!("cannot sign a session: {e}")))
     }
 
     /// Verifies a bearer token at `now` (UNIX seconds).
@@ -163,10 +227,15 @@ impl Verifier {
                 "The host token has an empty 'sub': it must name the agent",
             ));
         }
+        let kind = if c.iss == SESSION_ISSUER {
+            CallerKind::Zendesk
+        } else {
+            CallerKind::Host
+        };
         Ok(Caller {
             issuer: c.iss,
             subject: c.sub,
-            kind: CallerKind::Host,
+            kind,
         })
     }
 
@@ -237,6 +306,16 @@ fn describe(e: &jsonwebtoken::errors::Error, kind: TokenKind) -> String {
         }
         _ => format!("The {what} is invalid"),
     }
+}
+
+/// 32 bytes from the system's random source.
+fn random_secret() -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut secret = vec![0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut secret))
+        .map_err(|e| format!("cannot read /dev/urandom for the session key: {e}"))?;
+    Ok(secret)
 }
 
 /// Current UNIX time in seconds.

@@ -35,6 +35,7 @@ pub mod mapping;
 pub mod metrics;
 pub mod ratelimit;
 pub mod server;
+pub mod signed_url;
 pub mod static_files;
 pub mod writeback;
 

@@ -137,6 +137,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .route("/v1/session-keys", post(handlers::create_session_key))
         .route("/v1/reps/me", get(handlers::rep_me))
         .route("/v1/sessions", get(handlers::sessions))
+        .route("/zendesk/sidebar", post(crate::signed_url::sidebar))
         .route("/v1/{*rest}", axum::routing::any(handlers::not_found))
         .route("/v1", axum::routing::any(handlers::not_found))
         .route("/v1/", axum::routing::any(handlers::not_found))

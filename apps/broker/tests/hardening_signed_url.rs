@@ -1,0 +1,163 @@
+//! Zendesk signed URLs: `POST /zendesk/sidebar` opens the sidebar with a
+//! broker session only for a token Zendesk signed; a forged identity (a
+//! token the agent's browser made, another key, a host token) gets 401.
+
+mod common;
+
+use bt_broker::config::ZendeskConfig;
+use common::*;
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+
+const ZENDESK_AUD: &str = "https://acme.zendesk.com/api/v2/apps/installations/42.json";
+const PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8><script type=module src=./app.js></script></head><body><main id=bt-app></main></body></html>";
+
+fn rs256(claims: &Value, key: &str) -> String {
+    let key = EncodingKey::from_rsa_pem(fixture(key).as_bytes()).unwrap();
+    encode(&Header::new(Algorithm::RS256), claims, &key).unwrap()
+}
+
+fn zendesk_claims(sub: &str) -> Value {
+    let now = now();
+    json!({"iss": "acme.zendesk.com", "aud": ZENDESK_AUD, "sub": sub, "exp": now + 300, "iat": now})
+}
+
+async fn signed_harness() -> Harness {
+    let dist = std::env::temp_dir().join(format!("bt-signed-url-{}", std::process::id()));
+    std::fs::create_dir_all(dist.join("zendesk-sidebar")).unwrap();
+    std::fs::write(dist.join("zendesk-sidebar/index.html"), PAGE).unwrap();
+    Harness::start_with(|c| {
+        c.zendesk = Some(ZendeskConfig {
+            public_key_pem: fixture("zendesk_test_public.pem"),
+            audience: ZENDESK_AUD.into(),
+            issuers: vec!["acme.zendesk.com".into()],
+        });
+        c.static_files.dist_dir = Some(dist);
+    })
+    .await
+}
+
+async fn open_sidebar(h: &Harness, token: Option<&str>) -> (u16, String, Option<String>) {
+    let mut form = vec![("origin", "https://acme.zendesk.com"), ("app_guid", "x")];
+    if let Some(t) = token {
+        form.push(("token", t));
+    }
+    let r = h
+        .http
+        .post(h.url("/zendesk/sidebar"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let cache = r
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, r.text().await.unwrap(), cache)
+}
+
+/// The session the page carries.
+fn session_of(page: &str) -> String {
+    let start = page
+        .find("<script id=\"bt-broker-session\" type=\"application/json\">")
+        .unwrap();
+    let json = &page[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    let v: Value = serde_json::from_str(json).unwrap();
+    v["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_signed_token_opens_the_sidebar_with_a_session_for_that_agent() {
+    let h = signed_harness().await;
+    let (status, page, cache) = open_sidebar(
+        &h,
+        Some(&rs256(
+            &zendesk_claims("alice@example.com"),
+            "zendesk_test_private.pem",
+        )),
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(cache.as_deref(), Some("no-store"));
+    assert!(
+        page.contains("<base href=\"/apps/zendesk-sidebar/\">"),
+        "{page}"
+    );
+    assert!(page.contains("<main id=bt-app>"), "{page}");
+    let session = session_of(&page);
+    let (status, body) = h.get(&session, "/v1/reps/me").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["logged_in"], true, "alice is logged in: {body}");
+    let (status, body) = h.post_key(&session, json!({"queue": "me"})).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_forged_identity_is_refused() {
+    let h = signed_harness().await;
+    let now = now();
+    let mut long = zendesk_claims("alice@example.com");
+    long["exp"] = json!(now + 3650 * 86_400);
+    let mut future = zendesk_claims("alice@example.com");
+    future["nbf"] = json!(now + 86_400);
+    let mut other_aud = zendesk_claims("alice@example.com");
+    other_aud["aud"] = json!("https://evil.zendesk.com/api/v2/apps/installations/1.json");
+    for (what, token) in [
+        (
+            "signed by another key",
+            rs256(
+                &zendesk_claims("carol@example.com"),
+                "other_test_private.pem",
+            ),
+        ),
+        ("a host token", token("carol@example.com")),
+        (
+            "HS256 with the public key",
+            sign(
+                &zendesk_claims("carol@example.com"),
+                &fixture("zendesk_test_public.pem"),
+            ),
+        ),
+        (
+            "exp 10 years ahead",
+            rs256(&long, "zendesk_test_private.pem"),
+        ),
+        (
+            "nbf a day ahead",
+            rs256(&future, "zendesk_test_private.pem"),
+        ),
+        (
+            "another installation",
+            rs256(&other_aud, "zendesk_test_private.pem"),
+        ),
+        ("not a JWT", "alice@example.com".to_owned()),
+    ] {
+        let (status, body, _) = open_sidebar(&h, Some(&token)).await;
+        assert_eq!(status, 401, "{what}: {body}");
+        assert!(!body.contains("bt-broker-session"), "{what}");
+    }
+    let (status, _, _) = open_sidebar(&h, None).await;
+    assert_eq!(status, 401, "no token");
+    // A session of the broker's own cannot be made without its key.
+    let forged = sign(
+        &json!({"iss": bt_broker::auth::SESSION_ISSUER, "aud": "bt-broker", "sub": "carol@example.com", "exp": now + 300, "iat": now}),
+        HOST_SECRET,
+    );
+    assert_eq!(h.get(&forged, "/v1/reps/me").await.0, 401);
+}
+
+#[tokio::test]
+async fn without_a_zendesk_key_there_is_no_signed_mode() {
+    let h = Harness::start().await;
+    let (status, body, _) = open_sidebar(
+        &h,
+        Some(&rs256(
+            &zendesk_claims("alice@example.com"),
+            "zendesk_test_private.pem",
+        )),
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+}
