@@ -15,6 +15,9 @@ use std::collections::BTreeMap;
 pub struct SandboxMode {
     sandbox: RunningSandbox,
     host_secret: String,
+    /// The Zendesk stand-in the demo's write-back writes its notes into.
+    zendesk: bt_sandbox::zendesk_api::RunningZendesk,
+    outbound_token: String,
 }
 
 impl SandboxMode {
@@ -22,9 +25,14 @@ impl SandboxMode {
         let sandbox = bt_sandbox::start(SandboxConfig::default())
             .await
             .map_err(|e| format!("cannot start the sandbox appliance: {e}"))?;
+        let zendesk = bt_sandbox::zendesk_api::start(Default::default())
+            .await
+            .map_err(|e| format!("cannot start the Zendesk stand-in: {e}"))?;
         Ok(Self {
             sandbox,
             host_secret: dev::random_host_secret(),
+            zendesk,
+            outbound_token: dev::random_host_secret(),
         })
     }
 
@@ -37,6 +45,20 @@ impl SandboxMode {
             (
                 "BT_HOST_SECRETS",
                 format!("{DEV_HOST}={}", self.host_secret),
+            ),
+            // The write-back, end to end: the sandbox appliance posts its
+            // outbound events to the broker, which writes into the stand-in.
+            ("BT_OUTBOUND_TOKEN", self.outbound_token.clone()),
+            ("BT_ZENDESK_URL", self.zendesk.url()),
+            ("BT_ZENDESK_EMAIL", zendesk_defaults().email),
+            ("BT_ZENDESK_API_TOKEN", zendesk_defaults().api_token),
+            (
+                "BT_STATE",
+                std::env::var("BT_STATE").unwrap_or_else(|_| {
+                    let file = std::env::temp_dir()
+                        .join(format!("bt-broker-sandbox-{}.db", std::process::id()));
+                    format!("sqlite:{}", file.display())
+                }),
             ),
         ])
     }
@@ -71,5 +93,21 @@ impl SandboxMode {
     pub fn announce_broker(&self, url: &str) {
         println!("  broker            : {url}");
         println!("  demo host token   : {url}/dev/host-token?sub=alice@example.com");
+        self.sandbox.handle().set_outbound_recipient(&format!(
+            "{url}/v1/outbound-events?outbound_event_token={}",
+            self.outbound_token
+        ));
+        println!(
+            "  end a demo session: curl -X POST '{}/__sandbox/end-session?external_key=4711'",
+            self.sandbox.url()
+        );
+        println!(
+            "  the ticket's notes: {}/agent/tickets/4711 (Zendesk stand-in)",
+            self.zendesk.url()
+        );
     }
+}
+
+fn zendesk_defaults() -> bt_sandbox::zendesk_api::ZendeskConfig {
+    bt_sandbox::zendesk_api::ZendeskConfig::default()
 }
