@@ -25,6 +25,8 @@
 //!   with hostile text, a file transfer, a note, system information), the
 //!   exit-survey reports, and the outbound events the appliance POSTs to its
 //!   recipient (`/__sandbox/end-session` ends a demo session).
+//! - [`postgres`]: a real PostgreSQL server in a temp dir, for the
+//!   write-back's shared-queue tests and benchmark.
 //! - [`zendesk_api`], [`autotask_api`] (on [`host_api`]): stand-ins for the
 //!   ticketing systems the broker's write-back writes notes into, each on
 //!   its own loopback port, with auth, pagination, limits and faults.
@@ -55,6 +57,7 @@ pub mod host_api;
 mod markup;
 pub mod oauth;
 pub mod pages;
+pub mod postgres;
 pub mod reporting;
 pub mod seed;
 pub mod session_report;
