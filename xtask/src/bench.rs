@@ -1,4 +1,4 @@
-//! `cargo xtask bench [size|broker|all]`: measured figures, appended to
+//! `cargo xtask bench [size|load|broker|writeback|all]`: measured figures, appended to
 //! BENCHMARKS.md with the machine and date. Budgets are checked here and a
 //! miss fails the command; they are never loosened to pass.
 
@@ -20,9 +20,10 @@ pub fn bench(what: &str) -> Result {
         "size" => size(),
         "broker" => broker(),
         "load" => load(),
+        "writeback" => writeback(),
         // Every benchmark runs; misses are reported together at the end.
         "all" => {
-            let misses: Vec<String> = [size(), load(), broker()]
+            let misses: Vec<String> = [size(), load(), broker(), writeback()]
                 .into_iter()
                 .filter_map(|r| r.err())
                 .collect();
@@ -33,7 +34,7 @@ pub fn bench(what: &str) -> Result {
             }
         }
         other => Err(format!(
-            "unknown benchmark '{other}': use size, load, broker or all"
+            "unknown benchmark '{other}': use size, load, broker, writeback or all"
         )),
     }
 }
@@ -158,6 +159,28 @@ fn broker() -> Result {
             "--out",
         ])
         .arg(out)
+        .env("BT_BROKER_BIN", broker))
+}
+
+/// writeback-bench (in `bt-sandbox`): the session write-back of the
+/// production `bt-broker` binary, on SQLite and on a real PostgreSQL.
+fn writeback() -> Result {
+    step("write-back benchmark (release-native build)");
+    let broker = crate::demo::build_production_broker(&[])?;
+    run(cmd(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--profile",
+            "release-native",
+            "-p",
+            "bt-sandbox",
+            "--bin",
+            "writeback-bench",
+            "--",
+            "--out",
+        ])
+        .arg(root().join("BENCHMARKS.md"))
         .env("BT_BROKER_BIN", broker))
 }
 

@@ -23,7 +23,7 @@ usage: cargo xtask <command>
   demo [--port N]  build, then serve the demo at http://127.0.0.1:8080/ until Ctrl-C
   dist             the release bundle an admin installs (tarball, .deb, SHA256SUMS)
                    into target/release-bundle/
-  bench [size|load|broker|all]
+  bench [size|load|broker|writeback|all]
                    measured figures appended to BENCHMARKS.md
 ";
 
