@@ -35,7 +35,7 @@ pub struct WebhookSinkConfig {
     pub secret: Secret,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WritebackConfig {
     /// `BT_OUTBOUND_TOKEN`: enables `POST /v1/outbound-events`.
     pub outbound_token: Option<Secret>,
@@ -64,6 +64,32 @@ impl Default for WritebackConfig {
             autotask: None,
             webhook: None,
         }
+    }
+}
+
+/// `BT_STATE` fit for a log line: a PostgreSQL URL's password is hidden.
+pub fn redacted_state(state: &str) -> String {
+    match url::Url::parse(state) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("redacted"));
+            u.to_string()
+        }
+        _ => state.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for WritebackConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WritebackConfig")
+            .field("outbound_token", &self.outbound_token)
+            .field("state", &redacted_state(&self.state))
+            .field("poll_every", &self.poll_every)
+            .field("templates_dir", &self.templates_dir)
+            .field("retry_for", &self.retry_for)
+            .field("zendesk", &self.zendesk)
+            .field("autotask", &self.autotask)
+            .field("webhook", &self.webhook)
+            .finish()
     }
 }
 
@@ -277,6 +303,14 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.zendesk.unwrap().url, "http://127.0.0.1:9");
+        let shown = format!(
+            "{:?}",
+            load_from(&[("BT_STATE", "postgres://bt:hunter2secret@db:5432/q")]).unwrap()
+        );
+        assert!(
+            !shown.contains("hunter2secret") && shown.contains("postgres://bt:redacted@db:5432/q"),
+            "{shown}"
+        );
         let e = load_from(&[("BT_STATE", "mysql://x")]).unwrap_err();
         assert_eq!(e.key, "BT_STATE");
         let e = load_from(&[("BT_WRITEBACK_RETRY_HOURS", "0")]).unwrap_err();
