@@ -141,6 +141,79 @@ macro_rules! on_pool {
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    /// New jobs go to the committer task, which commits every job waiting
+    /// at that moment in one transaction: one disk flush for a burst of
+    /// events instead of one each (group commit).
+    committer: Committer,
+}
+
+/// A job to commit: lsid, kind, external key, event name.
+type NewJob = (String, Kind, String, String);
+
+/// Where a committed job's answer goes: new, already queued, or why not.
+type Answer = tokio::sync::oneshot::Sender<Result<bool, String>>;
+
+/// Where [`Store::enqueue`] hands its job, with where to answer.
+type Committer = tokio::sync::mpsc::UnboundedSender<(NewJob, Answer)>;
+
+/// Jobs committed together at most.
+const GROUP: usize = 256;
+
+const INSERT: &str = "INSERT INTO wb_jobs (lsid, kind, external_key, event, state, attempts, received_at, retry_from, not_before, updated_at) \
+                      VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5, $5) ON CONFLICT (lsid, kind) DO NOTHING";
+
+/// Commits the waiting jobs in one transaction; each learns whether it was new.
+async fn commit_group(pool: &Pool, group: &[NewJob]) -> Result<Vec<bool>, sqlx::Error> {
+    let now = now_ms();
+    on_pool!(pool, |p| async {
+        let mut tx = p.begin().await?;
+        let mut new = Vec::with_capacity(group.len());
+        for (lsid, kind, key, event) in group {
+            let n = sqlx::query(INSERT)
+                .bind(lsid)
+                .bind(kind.as_str())
+                .bind(key)
+                .bind(event)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            new.push(n > 0);
+        }
+        tx.commit().await?;
+        Ok(new)
+    }
+    .await)
+}
+
+fn spawn_committer(pool: Pool) -> Committer {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut waiting = vec![first];
+            while waiting.len() < GROUP {
+                match rx.try_recv() {
+                    Ok(next) => waiting.push(next),
+                    Err(_) => break,
+                }
+            }
+            let (jobs, answers): (Vec<NewJob>, Vec<Answer>) = waiting.into_iter().unzip();
+            match commit_group(&pool, &jobs).await {
+                Ok(new) => {
+                    for (answer, n) in answers.into_iter().zip(new) {
+                        let _ = answer.send(Ok(n));
+                    }
+                }
+                Err(e) => {
+                    let why = db_err("cannot commit the event", e);
+                    for answer in answers {
+                        let _ = answer.send(Err(why.clone()));
+                    }
+                }
+            }
+        }
+    });
+    tx
 }
 
 pub fn now_ms() -> i64 {
@@ -213,7 +286,10 @@ impl Store {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Self { pool })
+        Ok(Self {
+            committer: spawn_committer(pool.clone()),
+            pool,
+        })
     }
 
     pub fn is_shared(&self) -> bool {
@@ -243,20 +319,19 @@ impl Store {
         external_key: &str,
         event: &str,
     ) -> Result<bool, String> {
-        let now = now_ms();
-        let sql = "INSERT INTO wb_jobs (lsid, kind, external_key, event, state, attempts, received_at, retry_from, not_before, updated_at) \
-                   VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5, $5) ON CONFLICT (lsid, kind) DO NOTHING";
-        let done = on_pool!(&self.pool, |p| sqlx::query(sql)
-            .bind(lsid)
-            .bind(kind.as_str())
-            .bind(external_key)
-            .bind(event)
-            .bind(now)
-            .execute(p)
+        let (answer, committed) = tokio::sync::oneshot::channel();
+        let job = (
+            lsid.to_owned(),
+            kind,
+            external_key.to_owned(),
+            event.to_owned(),
+        );
+        self.committer
+            .send((job, answer))
+            .map_err(|_| "state store: the committer has stopped".to_owned())?;
+        committed
             .await
-            .map(|r| r.rows_affected()));
-        done.map(|n| n > 0)
-            .map_err(|e| db_err("cannot commit the event", e))
+            .map_err(|_| "state store: the committer has stopped".to_owned())?
     }
 
     /// Claims up to `limit` due jobs (pending and due, or running with an
