@@ -214,4 +214,5 @@ pub fn free_port() -> u16 {
 }
 
 /// A real PostgreSQL server for the test (stopped on drop).
+#[allow(unused_imports)]
 pub use bt_sandbox::postgres::TempPostgres as Postgres;
