@@ -143,29 +143,19 @@ fn size() -> Result {
 /// binary: release-native, without the `sandbox` feature.
 fn broker() -> Result {
     step("broker benchmark (release-native build)");
-    let broker = crate::demo::build_production_broker(&[])?;
-    let out = root().join("BENCHMARKS.md");
-    run(cmd(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--profile",
-            "release-native",
-            "-p",
-            "bt-sandbox",
-            "--bin",
-            "broker-bench",
-            "--",
-            "--out",
-        ])
-        .arg(out)
-        .env("BT_BROKER_BIN", broker))
+    sandbox_bench("broker-bench")
 }
 
 /// writeback-bench (in `bt-sandbox`): the session write-back of the
 /// production `bt-broker` binary, on SQLite and on a real PostgreSQL.
 fn writeback() -> Result {
     step("write-back benchmark (release-native build)");
+    sandbox_bench("writeback-bench")
+}
+
+/// Runs `bin` of `bt-sandbox` (release-native) against the production
+/// `bt-broker`, appending its figures to BENCHMARKS.md.
+fn sandbox_bench(bin: &str) -> Result {
     let broker = crate::demo::build_production_broker(&[])?;
     run(cmd(env!("CARGO"))
         .args([
@@ -176,7 +166,7 @@ fn writeback() -> Result {
             "-p",
             "bt-sandbox",
             "--bin",
-            "writeback-bench",
+            bin,
             "--",
             "--out",
         ])

@@ -188,7 +188,7 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
         {
             return store_trouble(e);
         }
-        match sink.deliver(&note, uncertain).await {
+        match super::sinks::deliver(sink.as_ref(), &note, uncertain).await {
             Ok(()) => {
                 if let Err(e) = wb
                     .store

@@ -59,13 +59,20 @@ pub trait Sink: Send + Sync {
     /// `zendesk`, `autotask`, `webhook`: the delivery's name in the store.
     fn name(&self) -> &'static str;
 
-    /// Writes `note` unless the ticket already holds it (checked when
-    /// `uncertain`).
-    fn deliver<'a>(
-        &'a self,
-        note: &'a Note,
-        uncertain: bool,
-    ) -> BoxFuture<'a, Result<(), SinkError>>;
+    /// Whether the ticket already holds `note` (a note with its marker).
+    fn has_note<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>>;
+
+    /// Writes `note` into its ticket.
+    fn write<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<(), SinkError>>;
+}
+
+/// Writes `note` through `sink` unless the ticket already holds it, which
+/// is asked only when an earlier attempt's outcome is unknown (`uncertain`).
+pub async fn deliver(sink: &dyn Sink, note: &Note, uncertain: bool) -> Result<(), SinkError> {
+    if uncertain && sink.has_note(note).await? {
+        return Ok(());
+    }
+    sink.write(note).await
 }
 
 /// The marker every note ends with.

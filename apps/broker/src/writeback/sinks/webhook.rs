@@ -53,11 +53,12 @@ impl Sink for Webhook {
         "webhook"
     }
 
-    fn deliver<'a>(
-        &'a self,
-        note: &'a Note,
-        _uncertain: bool,
-    ) -> BoxFuture<'a, Result<(), SinkError>> {
+    /// A receiver cannot be asked; it keeps one delivery per `X-BT-Delivery`.
+    fn has_note<'a>(&'a self, _note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>> {
+        Box::pin(async { Ok(false) })
+    }
+
+    fn write<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<(), SinkError>> {
         Box::pin(async move {
             let body = serde_json::to_vec(&serde_json::json!({
                 "lsid": note.lsid,

@@ -84,16 +84,16 @@ impl Sink for Zendesk {
         "zendesk"
     }
 
-    fn deliver<'a>(
-        &'a self,
-        note: &'a Note,
-        uncertain: bool,
-    ) -> BoxFuture<'a, Result<(), SinkError>> {
+    fn has_note<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>> {
+        Box::pin(async move {
+            self.has_marker(numeric_ticket(HOST, &note.ticket)?, &note.marker)
+                .await
+        })
+    }
+
+    fn write<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<(), SinkError>> {
         Box::pin(async move {
             let id = numeric_ticket(HOST, &note.ticket)?;
-            if uncertain && self.has_marker(id, &note.marker).await? {
-                return Ok(());
-            }
             let body = serde_json::json!({
                 "ticket": {"comment": {"html_body": note.html, "public": false}}
             });
