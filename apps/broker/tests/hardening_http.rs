@@ -89,6 +89,17 @@ async fn a_silent_connection_is_closed_within_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn an_idle_kept_alive_connection_is_closed_within_the_header_timeout() {
+    let h = with_limits(LIMITS).await;
+    let mut s = TcpStream::connect(h.broker.addr).await.unwrap();
+    let head = exchange(&mut s, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("an answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    closed_in_time(&mut s, Instant::now(), "an idle kept-alive connection").await;
+}
+
+#[tokio::test]
 async fn a_slow_header_connection_is_closed_within_the_header_timeout() {
     let h = with_limits(LIMITS).await;
     let mut s = TcpStream::connect(h.broker.addr).await.unwrap();
