@@ -130,13 +130,13 @@ async fn a_300_mb_answer_is_cut_off_and_memory_stays_low() {
     let before = vm_hwm_kib();
     h.sb().set_huge_answer(Some(300 << 20));
     let (status, body) = h.get(&token("alice@example.com"), "/v1/reps/me").await;
-    assert_eq!((status, code(&body)), (502, "appliance_error"), "{body}");
-    assert!(message(&body).contains("BT_APPLIANCE_MAX_BYTES"), "{body}");
     let grown_mib = vm_hwm_kib().saturating_sub(before) / 1024;
     assert!(
         grown_mib < 100,
         "peak RSS grew by {grown_mib} MiB while the appliance sent 300 MB"
     );
+    assert_eq!((status, code(&body)), (502, "appliance_error"), "{body}");
+    assert!(message(&body).contains("BT_APPLIANCE_MAX_BYTES"), "{body}");
     h.sb().set_huge_answer(None);
     let (status, body) = h.get(&token("alice@example.com"), "/v1/reps/me").await;
     assert_eq!(status, 200, "{body}");
