@@ -156,6 +156,9 @@ type Answer = tokio::sync::oneshot::Sender<Result<bool, String>>;
 /// Where [`Store::enqueue`] hands its job, with where to answer.
 type Committer = tokio::sync::mpsc::UnboundedSender<(NewJob, Answer)>;
 
+/// How often the SQLite WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 /// Jobs committed together at most.
 const GROUP: usize = 256;
 
@@ -260,7 +263,11 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true);
+                    .foreign_keys(true)
+                    // Checkpoints run in the background (below), not inside
+                    // the commit that happens to fill the WAL: that commit is
+                    // an event waiting for its 200.
+                    .pragma("wal_autocheckpoint", "0");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(4)
                     .connect_with(options)
@@ -270,6 +277,19 @@ impl Store {
                     .run(&pool)
                     .await
                     .map_err(|e| db_err("cannot apply the schema", e))?;
+                let checkpoints = pool.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(CHECKPOINT_EVERY).await;
+                        // PASSIVE: copies what it can without holding up writers.
+                        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                            .execute(&checkpoints)
+                            .await
+                        {
+                            tracing::warn!(error = %e, "state store: WAL checkpoint failed; trying again");
+                        }
+                    }
+                });
                 Pool::Sqlite(pool)
             }
             StateUrl::Postgres(url) => {
