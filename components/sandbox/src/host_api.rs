@@ -136,6 +136,20 @@ impl Drop for RunningHost {
 pub async fn serve(listen: SocketAddr, app: Router) -> std::io::Result<RunningHost> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
+    let (tx, task) = spawn_serve(listener, app);
+    Ok(RunningHost {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// Serves `app` on `listener` in the background until the returned sender
+/// fires (or is dropped); the task then drains in-flight requests and ends.
+pub(crate) fn spawn_serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+) -> (oneshot::Sender<()>, JoinHandle<()>) {
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
@@ -144,11 +158,7 @@ pub async fn serve(listen: SocketAddr, app: Router) -> std::io::Result<RunningHo
             })
             .await;
     });
-    Ok(RunningHost {
-        addr,
-        shutdown: Some(tx),
-        task,
-    })
+    (tx, task)
 }
 
 /// Counts a request.

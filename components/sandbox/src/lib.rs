@@ -154,15 +154,7 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
     let addr = listener.local_addr()?;
     let state = Arc::new(SandboxState::new(config, format!("http://{addr}")));
     let handle = SandboxHandle(state.clone());
-    let app = router(state);
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-    });
+    let (tx, task) = host_api::spawn_serve(listener, router(state));
     Ok(RunningSandbox {
         addr,
         handle,
