@@ -4,40 +4,19 @@
 mod common;
 
 use base64::Engine;
-use bt_broker::config::ZendeskConfig;
 use common::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
-
-const ZENDESK_AUD: &str = "https://acme.zendesk.com/api/v2/apps/installations/42.json";
 
 fn b64(v: &Value) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
 }
 
-fn rs256(claims: &Value, private_pem: &str) -> String {
-    encode(
-        &Header::new(Algorithm::RS256),
-        claims,
-        &EncodingKey::from_rsa_pem(private_pem.as_bytes()).unwrap(),
-    )
-    .unwrap()
-}
-
 async fn zendesk_harness() -> Harness {
     Harness::start_with(|c| {
-        c.zendesk = Some(ZendeskConfig {
-            public_key_pem: fixture("zendesk_test_public.pem"),
-            audience: ZENDESK_AUD.into(),
-            issuers: vec!["acme.zendesk.com".into()],
-        });
+        c.zendesk = Some(zendesk_config());
     })
     .await
-}
-
-fn zendesk_claims(sub: &str) -> Value {
-    let now = now();
-    json!({"iss": "acme.zendesk.com", "aud": ZENDESK_AUD, "sub": sub, "exp": now + 300, "iat": now})
 }
 
 /// Sends a general-queue key request with `auth` as the Authorization header.
@@ -201,15 +180,15 @@ async fn rs256_hs256_swaps_are_refused() {
     let (status, body) = attempt(
         &h,
         bearer(rs256(
-            &zendesk_claims("alice@example.com"),
-            &fixture("zendesk_test_private.pem"),
+            &zendesk_claims_for("alice@example.com"),
+            "zendesk_test_private.pem",
         )),
     )
     .await;
     assert_eq!(status, 200, "{body}");
 
     // RS256 → HS256: the public key used as an HMAC secret.
-    let mut c = zendesk_claims("alice@example.com");
+    let mut c = zendesk_claims_for("alice@example.com");
     let swapped = sign(&c, &public_pem);
     assert_401(
         &h,
@@ -234,7 +213,7 @@ async fn rs256_hs256_swaps_are_refused() {
         "RS256 with host claims",
         bearer(rs256(
             &claims("alice@example.com"),
-            &fixture("other_test_private.pem"),
+            "other_test_private.pem",
         )),
         "",
     )
@@ -244,37 +223,37 @@ async fn rs256_hs256_swaps_are_refused() {
         &h,
         "RS256 with the wrong key",
         bearer(rs256(
-            &zendesk_claims("alice@example.com"),
-            &fixture("other_test_private.pem"),
+            &zendesk_claims_for("alice@example.com"),
+            "other_test_private.pem",
         )),
         "signature",
     )
     .await;
     // The right key but the wrong audience / issuer / expired.
-    let mut c = zendesk_claims("alice@example.com");
+    let mut c = zendesk_claims_for("alice@example.com");
     c["aud"] = json!("https://evil.zendesk.com/api/v2/apps/installations/1.json");
     assert_401(
         &h,
         "Zendesk wrong aud",
-        bearer(rs256(&c, &fixture("zendesk_test_private.pem"))),
+        bearer(rs256(&c, "zendesk_test_private.pem")),
         "audience",
     )
     .await;
-    let mut c = zendesk_claims("alice@example.com");
+    let mut c = zendesk_claims_for("alice@example.com");
     c["iss"] = json!("evil.zendesk.com");
     assert_401(
         &h,
         "Zendesk wrong iss",
-        bearer(rs256(&c, &fixture("zendesk_test_private.pem"))),
+        bearer(rs256(&c, "zendesk_test_private.pem")),
         "issuer",
     )
     .await;
-    let mut c = zendesk_claims("alice@example.com");
+    let mut c = zendesk_claims_for("alice@example.com");
     c["exp"] = json!(now() - 600);
     assert_401(
         &h,
         "Zendesk expired",
-        bearer(rs256(&c, &fixture("zendesk_test_private.pem"))),
+        bearer(rs256(&c, "zendesk_test_private.pem")),
         "expired",
     )
     .await;
@@ -283,10 +262,7 @@ async fn rs256_hs256_swaps_are_refused() {
 #[tokio::test]
 async fn rs256_is_refused_when_no_zendesk_key_is_configured() {
     let h = Harness::start().await;
-    let t = rs256(
-        &claims("alice@example.com"),
-        &fixture("zendesk_test_private.pem"),
-    );
+    let t = rs256(&claims("alice@example.com"), "zendesk_test_private.pem");
     assert_401(
         &h,
         "RS256 without Zendesk config",

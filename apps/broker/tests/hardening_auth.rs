@@ -4,44 +4,33 @@
 
 mod common;
 
-use bt_broker::config::ZendeskConfig;
 use common::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-const ZENDESK_AUD: &str = "https://acme.zendesk.com/api/v2/apps/installations/42.json";
 const DAY: u64 = 86_400;
-
-fn rs256(claims: &Value) -> String {
-    encode(
-        &Header::new(Algorithm::RS256),
-        claims,
-        &EncodingKey::from_rsa_pem(fixture("zendesk_test_private.pem").as_bytes()).unwrap(),
-    )
-    .unwrap()
-}
 
 async fn zendesk_harness() -> Harness {
     Harness::start_with(|c| {
-        c.zendesk = Some(ZendeskConfig {
-            public_key_pem: fixture("zendesk_test_public.pem"),
-            audience: ZENDESK_AUD.into(),
-            issuers: vec!["acme.zendesk.com".into()],
-        });
+        c.zendesk = Some(zendesk_config());
         c.allowed_origins = bt_broker::config::parse_origins("https://*.zendesk.com").unwrap();
     })
     .await
 }
 
 fn zendesk_claims() -> Value {
-    let now = now();
-    json!({"iss": "acme.zendesk.com", "aud": ZENDESK_AUD, "sub": "alice@example.com", "exp": now + 300, "iat": now})
+    zendesk_claims_for("alice@example.com")
 }
 
 #[tokio::test]
 async fn zendesk_tokens_follow_the_lifetime_rules() {
     let h = zendesk_harness().await;
-    let (status, body) = h.get(&rs256(&zendesk_claims()), "/v1/reps/me").await;
+    let (status, body) = h
+        .get(
+            &rs256(&zendesk_claims(), "zendesk_test_private.pem"),
+            "/v1/reps/me",
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let now = now();
     for (what, key, value) in [
@@ -52,7 +41,9 @@ async fn zendesk_tokens_follow_the_lifetime_rules() {
     ] {
         let mut c = zendesk_claims();
         c[key] = json!(value);
-        let (status, body) = h.get(&rs256(&c), "/v1/reps/me").await;
+        let (status, body) = h
+            .get(&rs256(&c, "zendesk_test_private.pem"), "/v1/reps/me")
+            .await;
         assert_eq!(
             (status, code(&body)),
             (401, "unauthorized"),
@@ -61,7 +52,13 @@ async fn zendesk_tokens_follow_the_lifetime_rules() {
     }
     let mut c = zendesk_claims();
     c.as_object_mut().unwrap().remove("exp");
-    assert_eq!(h.get(&rs256(&c), "/v1/reps/me").await.0, 401, "no exp");
+    assert_eq!(
+        h.get(&rs256(&c, "zendesk_test_private.pem"), "/v1/reps/me")
+            .await
+            .0,
+        401,
+        "no exp"
+    );
 }
 
 #[tokio::test]
@@ -90,8 +87,14 @@ async fn zendesk_token_errors_name_what_applies_to_zendesk_tokens() {
     iss["iss"] = json!("evil.zendesk.com");
     for (t, needle) in [
         (other, "public key"),
-        (rs256(&aud), "BT_ZENDESK_AUDIENCE"),
-        (rs256(&iss), "BT_ZENDESK_ISSUERS"),
+        (
+            rs256(&aud, "zendesk_test_private.pem"),
+            "BT_ZENDESK_AUDIENCE",
+        ),
+        (
+            rs256(&iss, "zendesk_test_private.pem"),
+            "BT_ZENDESK_ISSUERS",
+        ),
     ] {
         let (status, body) = h.get(&t, "/v1/reps/me").await;
         assert_eq!(status, 401);

@@ -4,34 +4,17 @@
 
 mod common;
 
-use bt_broker::config::ZendeskConfig;
 use common::*;
-use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-const ZENDESK_AUD: &str = "https://acme.zendesk.com/api/v2/apps/installations/42.json";
 const PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8><script type=module src=./app.js></script></head><body><main id=bt-app></main></body></html>";
-
-fn rs256(claims: &Value, key: &str) -> String {
-    let key = EncodingKey::from_rsa_pem(fixture(key).as_bytes()).unwrap();
-    encode(&Header::new(Algorithm::RS256), claims, &key).unwrap()
-}
-
-fn zendesk_claims(sub: &str) -> Value {
-    let now = now();
-    json!({"iss": "acme.zendesk.com", "aud": ZENDESK_AUD, "sub": sub, "exp": now + 300, "iat": now})
-}
 
 async fn signed_harness() -> Harness {
     let dist = std::env::temp_dir().join(format!("bt-signed-url-{}", std::process::id()));
     std::fs::create_dir_all(dist.join("zendesk-sidebar")).unwrap();
     std::fs::write(dist.join("zendesk-sidebar/index.html"), PAGE).unwrap();
     Harness::start_with(|c| {
-        c.zendesk = Some(ZendeskConfig {
-            public_key_pem: fixture("zendesk_test_public.pem"),
-            audience: ZENDESK_AUD.into(),
-            issuers: vec!["acme.zendesk.com".into()],
-        });
+        c.zendesk = Some(zendesk_config());
         c.static_files.dist_dir = Some(dist);
     })
     .await
@@ -74,7 +57,7 @@ async fn a_signed_token_opens_the_sidebar_with_a_session_for_that_agent() {
     let (status, page, cache) = open_sidebar(
         &h,
         Some(&rs256(
-            &zendesk_claims("alice@example.com"),
+            &zendesk_claims_for("alice@example.com"),
             "zendesk_test_private.pem",
         )),
     )
@@ -98,17 +81,17 @@ async fn a_signed_token_opens_the_sidebar_with_a_session_for_that_agent() {
 async fn a_forged_identity_is_refused() {
     let h = signed_harness().await;
     let now = now();
-    let mut long = zendesk_claims("alice@example.com");
+    let mut long = zendesk_claims_for("alice@example.com");
     long["exp"] = json!(now + 3650 * 86_400);
-    let mut future = zendesk_claims("alice@example.com");
+    let mut future = zendesk_claims_for("alice@example.com");
     future["nbf"] = json!(now + 86_400);
-    let mut other_aud = zendesk_claims("alice@example.com");
+    let mut other_aud = zendesk_claims_for("alice@example.com");
     other_aud["aud"] = json!("https://evil.zendesk.com/api/v2/apps/installations/1.json");
     for (what, token) in [
         (
             "signed by another key",
             rs256(
-                &zendesk_claims("carol@example.com"),
+                &zendesk_claims_for("carol@example.com"),
                 "other_test_private.pem",
             ),
         ),
@@ -116,7 +99,7 @@ async fn a_forged_identity_is_refused() {
         (
             "HS256 with the public key",
             sign(
-                &zendesk_claims("carol@example.com"),
+                &zendesk_claims_for("carol@example.com"),
                 &fixture("zendesk_test_public.pem"),
             ),
         ),
@@ -154,7 +137,7 @@ async fn without_a_zendesk_key_there_is_no_signed_mode() {
     let (status, body, _) = open_sidebar(
         &h,
         Some(&rs256(
-            &zendesk_claims("alice@example.com"),
+            &zendesk_claims_for("alice@example.com"),
             "zendesk_test_private.pem",
         )),
     )

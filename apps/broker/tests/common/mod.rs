@@ -150,3 +150,27 @@ pub fn fixture(name: &str) -> String {
     ))
     .unwrap()
 }
+
+/// The Zendesk installation the fixture keys stand for (`aud` of its tokens).
+pub const ZENDESK_AUD: &str = "https://acme.zendesk.com/api/v2/apps/installations/42.json";
+
+/// An RS256 token over `claims`, signed with the fixture private key `key`.
+pub fn rs256(claims: &Value, key: &str) -> String {
+    let key = EncodingKey::from_rsa_pem(fixture(key).as_bytes()).unwrap();
+    encode(&Header::new(Algorithm::RS256), claims, &key).unwrap()
+}
+
+/// Valid Zendesk signed-URL claims for `sub`, issued now for five minutes.
+pub fn zendesk_claims_for(sub: &str) -> Value {
+    let now = now();
+    json!({"iss": "acme.zendesk.com", "aud": ZENDESK_AUD, "sub": sub, "exp": now + 300, "iat": now})
+}
+
+/// The broker's Zendesk verifier configured for the fixture installation.
+pub fn zendesk_config() -> bt_broker::config::ZendeskConfig {
+    bt_broker::config::ZendeskConfig {
+        public_key_pem: fixture("zendesk_test_public.pem"),
+        audience: ZENDESK_AUD.into(),
+        issuers: vec!["acme.zendesk.com".into()],
+    }
+}
