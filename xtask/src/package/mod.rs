@@ -31,6 +31,7 @@ pub mod halo;
 pub mod help_center;
 pub mod html;
 pub mod salesforce;
+pub mod sfdx;
 pub mod zendesk;
 pub mod zip;
 

@@ -82,6 +82,10 @@ pub fn write_salesforce(root: &Path, bundle: &Path, out: &Path) -> Result<u64, S
         let data = fs::read(&path).map_err(|e| format!("cannot read {rel}: {e}"))?;
         files.insert(rel, data);
     }
+    let problems = super::sfdx::metadata_problems(&files);
+    if !problems.is_empty() {
+        return Err(listing("the SFDX metadata would not deploy as shipped", &problems));
+    }
     files.extend(placed);
     files.insert(
         format!("{STATIC_RESOURCES}/{SALESFORCE_RESOURCE}.resource-meta.xml"),
