@@ -155,7 +155,8 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
             a.generate_session_key
         }
     });
-    let disabled = Signal::derive(move || busy.get() || !has_broker);
+    // While busy the button stays enabled (aria-disabled, and `generate`
+    // ignores presses): a disabled button loses the keyboard focus.
     let aria_busy = Signal::derive(move || busy.get().then_some("true"));
     let failure = Signal::derive(move || result.get().and_then(Result::err));
     let answer = Signal::derive(move || result.get().and_then(Result::ok));
@@ -166,7 +167,7 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
         {(!has_broker).then(|| broker_error(BrokerError::NoBroker))}
         <form class="bt-form bt-session-key-form" on:submit=generate on:keydown=enter_submits>
             {show_queue.then(|| field(FieldSpec::new("queue", tr!(lang, key.queue), Kind::Select(options), queue, Signal::derive(|| None))))}
-            <button type="submit" class="bt-button bt-primary" disabled=disabled aria-busy=aria_busy>
+            <button type="submit" class="bt-button bt-primary" disabled=!has_broker aria-disabled=aria_busy aria-busy=aria_busy>
                 {button_label}
             </button>
         </form>

@@ -451,3 +451,26 @@ async fn console_variant_shows_the_link_when_the_popup_is_blocked() {
     assert_eq!(a.get_attribute("target").as_deref(), Some("_blank"));
     assert!(m.text().contains("Your browser blocked the new tab"));
 }
+
+#[wasm_bindgen_test]
+async fn enter_on_generate_keeps_the_focus_on_the_button_while_busy() {
+    let host = host_with_key(60_000.0).delay_ms(150);
+    let m = mount(&host, || view! { <SessionKeyPanel/> });
+    settle().await;
+    let button: web_sys::HtmlButtonElement = m
+        .get(".bt-session-key-form button[type=submit]")
+        .unchecked_into();
+    button.focus().unwrap();
+    // Enter on a focused button is its activation: a click.
+    button.click();
+    wait_for("busy", || button.text_content().unwrap() == "Generating…").await;
+    let focused = || doc().active_element() == Some(button.clone().unchecked_into());
+    assert!(focused(), "focus left the button while it was busy");
+    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"));
+    // A second press while busy asks nothing more.
+    button.click();
+    wait_for("the key", || m.find(".bt-key").is_some()).await;
+    assert!(focused(), "focus left the button once the key arrived");
+    assert_eq!(button.get_attribute("aria-disabled"), None);
+    assert_eq!(key_requests(&host), 1);
+}
