@@ -1,10 +1,14 @@
-//! Who is calling: HS256 host tokens (`docs/broker-api.md`) and, when configured,
+//! Who is calling: host tokens (`docs/broker-api.md`) and, when configured,
 //! Zendesk signed-URL tokens (RS256 with the app's public key).
 //!
-//! Host tokens: the algorithm is pinned to HS256 (anything else, `none`
-//! included, is refused before any key is chosen); `iss` selects the secret
-//! from `BT_HOST_SECRETS`; `aud` must equal `BT_AUDIENCE`; `sub`, `exp` and
-//! `iat` are required; `exp` may be at most 15 minutes ahead.
+//! Host tokens: `iss` selects the host, and the host's key pins the
+//! algorithm: a shared secret (`BT_HOST_SECRETS`) verifies HS256 only, a
+//! public key or certificate (`BT_HOST_KEYS`) RS256 only. A token whose
+//! `alg` is not its host's is refused before any key is used, so an HS256
+//! token "signed" with a host's public key (the classic algorithm
+//! confusion) never verifies; `none` and every other algorithm are refused
+//! outright. `aud` must equal `BT_AUDIENCE`; `sub`, `exp` and `iat` are
+//! required; `exp` may be at most 15 minutes ahead.
 //!
 //! The lifetime rules are the same for every token, Zendesk's included
 //! ([`check_lifetime`]): `exp` required and at most 15 minutes ahead, `nbf`
@@ -102,9 +106,27 @@ pub const SESSION_ISSUER: &str = "bt-broker:zendesk-session";
 /// Lifetime of such a session, in seconds (within the 15-minute rule).
 pub const SESSION_LIFETIME_SECS: u64 = 600;
 
+/// A calling host's key and the one algorithm it verifies.
+struct HostKey {
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+impl HostKey {
+    fn secret(secret: &[u8]) -> Self {
+        Self {
+            algorithm: Algorithm::HS256,
+            key: DecodingKey::from_secret(secret),
+        }
+    }
+}
+
 pub struct Verifier {
-    hosts: HashMap<String, DecodingKey>,
+    hosts: HashMap<String, HostKey>,
+    /// Pinned to HS256 (shared secrets).
     host_validation: Validation,
+    /// Pinned to RS256 (public keys); otherwise the same rules.
+    host_key_validation: Validation,
     audience: String,
     zendesk: Option<(DecodingKey, Validation)>,
     /// Signs the sessions `POST /zendesk/sidebar` hands out: a secret made
@@ -119,30 +141,40 @@ fn unauthorized(msg: impl Into<String>) -> ApiError {
 
 impl Verifier {
     pub fn new(config: &Config) -> Result<Self, String> {
-        let mut hosts: HashMap<String, DecodingKey> = config
+        let mut hosts: HashMap<String, HostKey> = config
             .host_secrets
             .iter()
-            .map(|(id, s)| (id.clone(), DecodingKey::from_secret(s.expose().as_bytes())))
+            .map(|(id, s)| (id.clone(), HostKey::secret(s.expose().as_bytes())))
             .collect();
+        for (id, pem) in &config.host_keys {
+            if hosts.contains_key(id) {
+                return Err(format!("BT_HOST_KEYS: host '{id}' is also in BT_HOST_SECRETS: a host has either a shared secret (HS256) or a public key (RS256), never both"));
+            }
+            let key = DecodingKey::from_rsa_pem(pem.as_bytes())
+                .map_err(|e| format!("BT_HOST_KEYS: the key of host '{id}': {e}"))?;
+            hosts.insert(
+                id.clone(),
+                HostKey {
+                    algorithm: Algorithm::RS256,
+                    key,
+                },
+            );
+        }
         if hosts.contains_key(SESSION_ISSUER) {
             return Err(format!(
-                "BT_HOST_SECRETS: '{SESSION_ISSUER}' is the broker's own session issuer: name the host otherwise"
+                "BT_HOST_SECRETS / BT_HOST_KEYS: '{SESSION_ISSUER}' is the broker's own session issuer: name the host otherwise"
             ));
         }
         let session_key = match &config.zendesk {
             Some(_) => {
                 let secret = random_secret()?;
-                hosts.insert(SESSION_ISSUER.into(), DecodingKey::from_secret(&secret));
+                hosts.insert(SESSION_ISSUER.into(), HostKey::secret(&secret));
                 Some(EncodingKey::from_secret(&secret))
             }
             None => None,
         };
-        let mut host_validation = Validation::new(Algorithm::HS256);
-        host_validation.algorithms = vec![Algorithm::HS256];
-        host_validation.set_audience(&[&config.audience]);
-        host_validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
-        host_validation.leeway = LEEWAY_SECS;
-        host_validation.validate_nbf = true;
+        let host_validation = host_token_validation(Algorithm::HS256, &config.audience);
+        let host_key_validation = host_token_validation(Algorithm::RS256, &config.audience);
         let zendesk = config
             .zendesk
             .as_ref()
@@ -151,6 +183,7 @@ impl Verifier {
         Ok(Self {
             hosts,
             host_validation,
+            host_key_validation,
             audience: config.audience.clone(),
             zendesk,
             session_key,
@@ -197,28 +230,55 @@ impl Verifier {
 
     /// Verifies a bearer token at `now` (UNIX seconds).
     pub fn verify(&self, token: &str, now: u64) -> Result<Caller, ApiError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| unauthorized("The bearer token is not a valid JWT (or uses an algorithm the broker refuses): the host must sign an HS256 token"))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| unauthorized("The bearer token is not a valid JWT (or uses an algorithm the broker refuses): the host must sign an HS256 or RS256 token"))?;
         match header.alg {
-            Algorithm::HS256 => self.verify_host(token, now),
-            Algorithm::RS256 if self.zendesk.is_some() => self.verify_zendesk(token, now),
-            other => Err(unauthorized(format!(
-                "Tokens signed with {other:?} are refused: host tokens must be HS256"
-            ))),
+            Algorithm::HS256 | Algorithm::RS256 => {}
+            other => {
+                return Err(unauthorized(format!(
+                    "Tokens signed with {other:?} are refused: host tokens must be HS256 (shared secret) or RS256 (public key)"
+                )))
+            }
+        }
+        let peek = jsonwebtoken::dangerous::insecure_decode::<Peek>(token)
+            .map_err(|_| unauthorized("The host token's claims are not readable JSON"))?;
+        let iss = peek.claims.iss.filter(|i| !i.is_empty());
+        match iss.as_deref().and_then(|i| self.hosts.get(i)) {
+            Some(host) => self.verify_host(token, header.alg, host, now),
+            // Zendesk's own tokens name the Zendesk domain, not a host id.
+            None if header.alg == Algorithm::RS256 && self.zendesk.is_some() => {
+                self.verify_zendesk(token, now)
+            }
+            None => Err(unauthorized(match iss {
+                Some(iss) => format!(
+                    "Unknown host '{iss}': ask your admin to add it to BT_HOST_SECRETS (HS256) or BT_HOST_KEYS (RS256)"
+                ),
+                None => "The host token has no 'iss': it must name the calling host".into(),
+            })),
         }
     }
 
-    fn verify_host(&self, token: &str, now: u64) -> Result<Caller, ApiError> {
-        let peek = jsonwebtoken::dangerous::insecure_decode::<Peek>(token)
-            .map_err(|_| unauthorized("The host token's claims are not readable JSON"))?;
-        let iss = peek.claims.iss.filter(|i| !i.is_empty()).ok_or_else(|| {
-            unauthorized("The host token has no 'iss': it must name the calling host")
-        })?;
-        let key = self.hosts.get(&iss).ok_or_else(|| {
-            unauthorized(format!(
-                "Unknown host '{iss}': ask your admin to add it to BT_HOST_SECRETS"
-            ))
-        })?;
-        let data = jsonwebtoken::decode::<HostClaims>(token, key, &self.host_validation)
+    fn verify_host(
+        &self,
+        token: &str,
+        alg: Algorithm,
+        host: &HostKey,
+        now: u64,
+    ) -> Result<Caller, ApiError> {
+        // The host's key decides the algorithm, never the token's header.
+        if alg != host.algorithm {
+            let (has, setting) = match host.algorithm {
+                Algorithm::RS256 => ("a public key (BT_HOST_KEYS)", "RS256"),
+                _ => ("a shared secret (BT_HOST_SECRETS)", "HS256"),
+            };
+            return Err(unauthorized(format!(
+                "The host token is signed with {alg:?}, but this host has {has}: it must sign {setting}"
+            )));
+        }
+        let validation = match host.algorithm {
+            Algorithm::RS256 => &self.host_key_validation,
+            _ => &self.host_validation,
+        };
+        let data = jsonwebtoken::decode::<HostClaims>(token, &host.key, validation)
             .map_err(|e| unauthorized(describe(&e, TokenKind::Host)))?;
         let c = data.claims;
         check_lifetime(TokenKind::Host, c.exp, Some(c.iat), now)?;
@@ -253,6 +313,17 @@ impl Verifier {
             kind: CallerKind::Zendesk,
         })
     }
+}
+
+/// The rules for host tokens, pinned to `alg`.
+fn host_token_validation(alg: Algorithm, audience: &str) -> Validation {
+    let mut v = Validation::new(alg);
+    v.algorithms = vec![alg];
+    v.set_audience(&[audience]);
+    v.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
+    v.leeway = LEEWAY_SECS;
+    v.validate_nbf = true;
+    v
 }
 
 fn zendesk_validation(z: &ZendeskConfig) -> Result<(DecodingKey, Validation), String> {
@@ -292,9 +363,9 @@ fn describe(e: &jsonwebtoken::errors::Error, kind: TokenKind) -> String {
         K::InvalidSignature if zendesk => format!(
             "The {what}'s signature does not match: BT_ZENDESK_PUBLIC_KEY must be the Zendesk app's public key"
         ),
-        K::InvalidSignature => {
-            format!("The {what}'s signature does not match: check the host's shared secret")
-        }
+        K::InvalidSignature => format!(
+            "The {what}'s signature does not match: check the host's shared secret or public key"
+        ),
         K::MissingRequiredClaim(c) => format!("The {what} lacks the required claim '{c}'"),
         K::ImmatureSignature => format!("The {what} is not valid yet ('nbf')"),
         K::InvalidAlgorithm => format!("The {what} uses an algorithm the broker refuses"),

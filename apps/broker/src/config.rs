@@ -4,7 +4,8 @@
 //!
 //! Precedence: environment > file > defaults. File keys are the variable
 //! names (`BT_LISTEN = "..."`) or the same without `BT_` in lower case
-//! (`listen = "..."`). `host_secrets` may also be a TOML table `{ id = "secret" }`.
+//! (`listen = "..."`). `host_secrets` and `host_keys` may also be TOML
+//! tables (`{ id = "secret" }`, `{ id = "file:PATH" }`).
 //!
 //! Secrets live in [`Secret`], whose `Debug` never shows the value, so a
 //! logged `Config` is safe.
@@ -222,6 +223,10 @@ pub struct Config {
     pub client_secret: Secret,
     /// Host id → HS256 secret.
     pub host_secrets: BTreeMap<String, Secret>,
+    /// Host id → PEM of its RSA public key or X.509 certificate (RS256).
+    /// Public, so not a [`Secret`]; a host is in this map or in
+    /// `host_secrets`, never both.
+    pub host_keys: BTreeMap<String, String>,
     pub audience: String,
     pub rep_mapping: RepMapping,
     pub allowed_origins: Vec<OriginPattern>,
@@ -270,6 +275,7 @@ impl Config {
             client_id: client_id.to_owned(),
             client_secret: Secret::new(client_secret),
             host_secrets: BTreeMap::new(),
+            host_keys: BTreeMap::new(),
             audience: DEFAULT_AUDIENCE.to_owned(),
             rep_mapping: RepMapping::EmailLocalPart,
             allowed_origins: Vec::new(),
@@ -290,6 +296,12 @@ impl Config {
     /// Adds a calling host and its HS256 secret.
     pub fn with_host(mut self, id: &str, secret: &str) -> Self {
         self.host_secrets.insert(id.to_owned(), Secret::new(secret));
+        self
+    }
+
+    /// Adds a calling host and the PEM of its RSA public key or certificate (RS256).
+    pub fn with_host_key(mut self, id: &str, pem: &str) -> Self {
+        self.host_keys.insert(id.to_owned(), pem.to_owned());
         self
     }
 
@@ -350,16 +362,20 @@ impl Config {
                         .collect::<Result<Vec<_>, _>>()?
                         .join(","),
                 )),
-                Some(toml::Value::Table(t)) if key == "BT_HOST_SECRETS" => Ok(Some(
-                    t.iter()
-                        .map(|(k, v)| {
-                            v.as_str()
-                                .map(|s| format!("{k}={s}"))
-                                .ok_or_else(|| cfg_err(key, "secrets must be strings"))
-                        })
-                        .collect::<Result<Vec<_>, _>>()?
-                        .join(","),
-                )),
+                Some(toml::Value::Table(t))
+                    if key == "BT_HOST_SECRETS" || key == "BT_HOST_KEYS" =>
+                {
+                    Ok(Some(
+                        t.iter()
+                            .map(|(k, v)| {
+                                v.as_str()
+                                    .map(|s| format!("{k}={s}"))
+                                    .ok_or_else(|| cfg_err(key, "values must be strings"))
+                            })
+                            .collect::<Result<Vec<_>, _>>()?
+                            .join(","),
+                    ))
+                }
                 Some(_) => Err(cfg_err(key, "unsupported TOML value type")),
             }
         };
@@ -401,6 +417,13 @@ impl Config {
         let client_id = required("BT_CLIENT_ID")?;
         let client_secret = Secret::new(required("BT_CLIENT_SECRET")?);
         let host_secrets = parse_host_secrets(&get("BT_HOST_SECRETS")?.unwrap_or_default())?;
+        let host_keys = parse_host_keys(&get("BT_HOST_KEYS")?.unwrap_or_default())?;
+        if let Some(id) = host_keys.keys().find(|id| host_secrets.contains_key(*id)) {
+            return Err(cfg_err(
+                "BT_HOST_KEYS",
+                format!("host '{id}' is also in BT_HOST_SECRETS: a host has either a shared secret (HS256) or a public key (RS256), never both; remove it from one of them"),
+            ));
+        }
 
         let audience = get("BT_AUDIENCE")?
             .filter(|a| !a.trim().is_empty())
@@ -424,12 +447,7 @@ impl Config {
         let zendesk = match get("BT_ZENDESK_PUBLIC_KEY")?.filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(v) => {
-                let pem = match v.trim().strip_prefix("file:") {
-                    Some(path) => std::fs::read_to_string(path).map_err(|e| {
-                        cfg_err("BT_ZENDESK_PUBLIC_KEY", format!("cannot read {path}: {e}"))
-                    })?,
-                    None => v.replace("\\n", "\n"),
-                };
+                let pem = read_pem("BT_ZENDESK_PUBLIC_KEY", &v)?;
                 jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| {
                     cfg_err(
                         "BT_ZENDESK_PUBLIC_KEY",
@@ -490,6 +508,7 @@ impl Config {
             client_id,
             client_secret,
             host_secrets,
+            host_keys,
             audience,
             rep_mapping,
             allowed_origins,
@@ -505,10 +524,11 @@ impl Config {
             body_timeout,
             appliance_max_bytes,
         };
-        if config.host_secrets.is_empty() && config.zendesk.is_none() {
+        if config.host_secrets.is_empty() && config.host_keys.is_empty() && config.zendesk.is_none()
+        {
             return Err(cfg_err(
                 "BT_HOST_SECRETS",
-                "no calling host is configured: set id=secret[,id=secret...]",
+                "no calling host is configured: set id=secret[,id=secret...] (or BT_HOST_KEYS=id=file:PATH for hosts that sign RS256)",
             ));
         }
         Ok(config)
@@ -546,6 +566,47 @@ pub fn parse_host_secrets(value: &str) -> Result<BTreeMap<String, Secret>, Confi
         }
     }
     Ok(map)
+}
+
+/// `id=PEM-or-file:PATH[,...]`: each value an RSA public key or an X.509
+/// certificate in PEM form, inline (`\n` may stand for line breaks) or read
+/// from a file. Every key is decoded here, so a bad one stops the start.
+pub fn parse_host_keys(value: &str) -> Result<BTreeMap<String, String>, ConfigError> {
+    const KEY: &str = "BT_HOST_KEYS";
+    let mut map = BTreeMap::new();
+    for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (id, source) = item
+            .split_once('=')
+            .ok_or_else(|| cfg_err(KEY, "each entry must be id=PEM or id=file:PATH"))?;
+        let (id, source) = (id.trim(), source.trim());
+        if id.is_empty() || source.is_empty() {
+            return Err(cfg_err(
+                KEY,
+                "each entry must be id=PEM or id=file:PATH with neither empty",
+            ));
+        }
+        let pem = read_pem(KEY, source)?;
+        jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| {
+            cfg_err(
+                KEY,
+                format!("the key of host '{id}' is not an RSA public key or X.509 certificate in PEM form: {e}"),
+            )
+        })?;
+        if map.insert(id.to_owned(), pem).is_some() {
+            return Err(cfg_err(KEY, format!("host '{id}' is listed twice")));
+        }
+    }
+    Ok(map)
+}
+
+/// A PEM given inline (`\n` may stand for line breaks, as one-line
+/// environment values need) or as `file:PATH`.
+fn read_pem(key: &'static str, value: &str) -> Result<String, ConfigError> {
+    match value.trim().strip_prefix("file:") {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| cfg_err(key, format!("cannot read {path}: {e}"))),
+        None => Ok(value.replace("\\n", "\n")),
+    }
 }
 
 pub fn parse_origins(value: &str) -> Result<Vec<OriginPattern>, ConfigError> {
@@ -728,6 +789,27 @@ mod tests {
         assert!(!Config::new("http://127.0.0.1:9", "i", "s")
             .unwrap()
             .is_insecure_remote());
+    }
+
+    #[test]
+    fn host_keys_from_a_file_and_never_next_to_a_secret() {
+        let cert = format!(
+            "file:{}/tests/fixtures/salesforce_test.crt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let toml = format!("[host_keys]\nsalesforce = \"{cert}\"\n");
+        let c = Config::from_sources(env(BASE), Some(&toml)).unwrap();
+        assert!(c.host_keys["salesforce"].contains("BEGIN CERTIFICATE"));
+        let both = [("BT_HOST_KEYS", format!("zendesk={cert}"))];
+        let both: Vec<(&str, &str)> = both.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let e = Config::from_sources(env(&[BASE, &both].concat()), None).unwrap_err();
+        assert_eq!(e.key, "BT_HOST_KEYS");
+        assert!(
+            e.message.contains("'zendesk'") && e.message.contains("never both"),
+            "{e}"
+        );
+        let e = parse_host_keys("sf=file:/nonexistent/sf.crt").unwrap_err();
+        assert!(e.message.contains("/nonexistent/sf.crt"), "{e}");
     }
 
     #[test]
