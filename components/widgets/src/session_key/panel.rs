@@ -78,6 +78,10 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
     let rep = RwSignal::new(None::<Result<RepStatus, BrokerError>>);
     let now = RwSignal::new(ctx.host().now_ms());
     let key_error = RwSignal::new(None::<String>);
+    // Whether a key request for the agent's own queue got an answer: that
+    // answer (a key, or the real reason there is none, e.g. an account the
+    // appliance does not know) supersedes the console status.
+    let me_answered = RwSignal::new(false);
 
     // The agent's console status, so they hear about "not available" before
     // the customer does.
@@ -128,22 +132,32 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
             crate::ui::spawn(async move {
                 let answer = broker::create_session_key(host.transport(), &request).await;
                 now.try_set(host.now_ms());
+                if request.queue == QueueChoice::Me {
+                    me_answered.try_set(true);
+                }
                 result.try_set(Some(answer));
                 busy.try_set(false);
             });
         }
     };
 
+    // "Not logged in" matters only for a key in the agent's own queue (a
+    // team or the general queue takes keys while the agent is away), and only
+    // until that queue answered.
     let offline = Signal::derive(move || {
-        !matches!(
+        let logged_out = matches!(
             rep.get(),
             Some(Ok(RepStatus {
                 logged_in: false,
                 ..
             }))
-        )
+        );
+        !(logged_out && queue.get() == "me" && !me_answered.get())
     });
-    let rep_error = Signal::derive(move || rep.get().and_then(Result::err));
+    // A failed status check is shown until a key request answers (its own
+    // answer then tells the agent where things stand).
+    let rep_error =
+        Signal::derive(move || rep.get().and_then(Result::err).filter(|_| result.with(Option::is_none)));
     let show_queue = options.with_untracked(|o| o.len() > 1);
     let button_label = Signal::derive(move || {
         let a = key(lang.get());

@@ -474,3 +474,41 @@ async fn enter_on_generate_keeps_the_focus_on_the_button_while_busy() {
     assert_eq!(button.get_attribute("aria-disabled"), None);
     assert_eq!(key_requests(&host), 1);
 }
+
+#[wasm_bindgen_test]
+async fn the_not_logged_in_warning_is_only_for_my_queue() {
+    let host = FakeHost::new();
+    host.respond(Method::Get, "/v1/reps/me", 200, r#"{"logged_in":false}"#);
+    let m = mount(&host, || view! { <SessionKeyPanel/> });
+    wait_for("warning", || m.is_visible(".bt-warning")).await;
+    // A team or the general queue takes keys while the agent is logged out.
+    m.choose("select[name=queue]", "general");
+    settle().await;
+    assert!(!m.is_visible(".bt-warning"), "warning for the general queue");
+    m.choose("select[name=queue]", "team:7");
+    settle().await;
+    assert!(!m.is_visible(".bt-warning"), "warning for a team queue");
+    m.choose("select[name=queue]", "me");
+    wait_for("warning for my queue again", || m.is_visible(".bt-warning")).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unmapped_agent_sees_the_real_error_without_the_warning() {
+    // The broker cannot tell an account the appliance does not know from a
+    // logged-out one by the console status; the key request can.
+    let host = FakeHost::new();
+    host.respond(Method::Get, "/v1/reps/me", 200, r#"{"logged_in":false}"#);
+    host.respond(
+        Method::Post,
+        "/v1/session-keys",
+        404,
+        &error_body("rep_not_found", "No representative named dave."),
+    );
+    let m = mount(&host, || view! { <SessionKeyPanel/> });
+    settle().await;
+    m.click(".bt-session-key-form button[type=submit]");
+    wait_for("the error", || m.find(".bt-result .bt-error").is_some()).await;
+    assert_eq!(m.text_of(".bt-result .bt-error-headline"), headline("rep_not_found"));
+    assert!(!m.is_visible(".bt-warning"), "{}", m.text());
+    assert!(!m.text().contains("You are not logged in"), "{}", m.text());
+}
