@@ -61,6 +61,9 @@ pub struct Ctx {
     pub scheme: RwSignal<ColorScheme>,
     pub record: RwSignal<Option<String>>,
     settings: Arc<SendWrapper<Result<Settings, Vec<InputError>>>>,
+    /// The broker failures on screen (see `ui::broker_error`), so one
+    /// failure reaching several widgets is spelled out once.
+    pub(crate) errors_shown: RwSignal<Vec<ui::ShownError>>,
 }
 
 impl Ctx {
@@ -72,6 +75,7 @@ impl Ctx {
             record: RwSignal::new(host.record_id().filter(|r| !r.trim().is_empty())),
             host: SendWrapper::new(host),
             settings,
+            errors_shown: RwSignal::new(Vec::new()),
         }
     }
 

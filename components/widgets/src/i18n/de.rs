@@ -153,6 +153,7 @@ pub static BROKER: BrokerText = BrokerText {
     bad_response: "Der Broker hat eine Antwort gesendet, die diese App nicht versteht.",
     no_broker: "Für diese App ist kein Broker eingerichtet, daher ist diese Funktion nicht verfügbar.",
     details: "Details:",
+    same_as_above: "Nicht verfügbar: siehe die Meldung oben.",
 };
 
 pub static CHAT: ChatText = ChatText {

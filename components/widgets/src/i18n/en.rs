@@ -154,6 +154,7 @@ pub static BROKER: BrokerText = BrokerText {
     bad_response: "The broker sent an answer this app does not understand.",
     no_broker: "No broker is configured for this app, so this feature is not available.",
     details: "Details:",
+    same_as_above: "Not available: see the message above.",
 };
 
 pub static CHAT: ChatText = ChatText {

@@ -154,6 +154,7 @@ pub static BROKER: BrokerText = BrokerText {
     bad_response: "El broker envió una respuesta que esta aplicación no entiende.",
     no_broker: "Esta aplicación no tiene un broker configurado, así que esta función no está disponible.",
     details: "Detalles:",
+    same_as_above: "No disponible: consulte el mensaje de arriba.",
 };
 
 pub static CHAT: ChatText = ChatText {

@@ -153,6 +153,7 @@ pub static BROKER: BrokerText = BrokerText {
     bad_response: "Le broker a envoyé une réponse que cette application ne comprend pas.",
     no_broker: "Aucun broker n'est configuré pour cette application : cette fonction n'est pas disponible.",
     details: "Détails :",
+    same_as_above: "Indisponible : voir le message ci-dessus.",
 };
 
 pub static CHAT: ChatText = ChatText {

@@ -153,6 +153,7 @@ pub static BROKER: BrokerText = BrokerText {
     bad_response: "ブローカーから、このアプリが解釈できない応答が返されました。",
     no_broker: "このアプリにはブローカーが設定されていないため、この機能は使用できません。",
     details: "詳細:",
+    same_as_above: "利用できません。上のメッセージをご覧ください。",
 };
 
 pub static CHAT: ChatText = ChatText {

@@ -113,6 +113,8 @@ catalogue!(
         appliance_unreachable, appliance_auth_failed, appliance_error, other, network, bad_response, no_broker,
         /// Prefix for the broker's own words.
         details,
+        /// A failure already spelled out higher up the page, reaching another widget.
+        same_as_above,
     }
 );
 

@@ -49,10 +49,23 @@ pub fn broker_headline(lang: Lang, e: &BrokerError) -> &'static str {
     }
 }
 
+/// A broker failure on screen: its id, what tells it apart (code and
+/// detail), and its element (for its place on the page).
+#[derive(Clone)]
+pub struct ShownError {
+    id: String,
+    key: String,
+    el: send_wrapper::SendWrapper<web_sys::Element>,
+}
+
 /// A broker failure: the localized headline, then the broker's own words.
+/// The same failure (code and detail) reaching several widgets of one page,
+/// e.g. the appliance down, is spelled out by the first on the page only;
+/// the others point up to it.
 #[cfg(feature = "broker")]
 pub fn broker_error(error: BrokerError) -> AnyView {
-    let lang = use_ctx().lang;
+    let ctx = use_ctx();
+    let lang = ctx.lang;
     let code = match &error {
         BrokerError::Api { code, .. } => code.as_str(),
         BrokerError::NoBroker => "no_broker",
@@ -64,16 +77,50 @@ pub fn broker_error(error: BrokerError) -> AnyView {
         BrokerError::Network(m) => Some(m.clone()).filter(|m| !m.is_empty()),
         _ => None,
     };
+    let key = format!("{code}\n{}", detail.as_deref().unwrap_or_default());
+    let id = super::next_id("e");
+    let shown = ctx.errors_shown;
+    let repeat = {
+        let (id, key) = (id.clone(), key.clone());
+        Signal::derive(move || {
+            shown.with(|all| {
+                let mine = all.iter().find(|s| s.id == id);
+                mine.is_some_and(|mine| {
+                    all.iter().any(|s| {
+                        s.key == key && s.id != id && precedes(&s.el, &mine.el)
+                    })
+                })
+            })
+        })
+    };
+    let node = NodeRef::<leptos::html::Div>::new();
+    {
+        let id = id.clone();
+        node.on_load(move |el| {
+            let el = send_wrapper::SendWrapper::new(el.into());
+            shown.update(|all| all.push(ShownError { id, key, el }));
+        });
+    }
+    on_cleanup(move || {
+        shown.try_update(|all| all.retain(|s| s.id != id));
+    });
     let headline = Signal::derive(move || broker_headline(lang.get(), &error));
     view! {
-        <div class="bt-error" role="alert" data-code=code>
-            <p class="bt-error-headline">{headline}</p>
+        <div class="bt-error" role="alert" data-code=code node_ref=node>
+            <p class="bt-error-headline" hidden=repeat>{headline}</p>
             {detail.map(|d| view! {
-                <p class="bt-error-detail">{crate::tr!(lang, broker.details)} " " {d}</p>
+                <p class="bt-error-detail" hidden=repeat>{crate::tr!(lang, broker.details)} " " {d}</p>
             })}
+            <p class="bt-error-repeat" hidden=move || !repeat.get()>{crate::tr!(lang, broker.same_as_above)}</p>
         </div>
     }
     .into_any()
+}
+
+/// Whether `a` comes before `b` in the document.
+#[cfg(feature = "broker")]
+fn precedes(a: &web_sys::Element, b: &web_sys::Element) -> bool {
+    b.compare_document_position(a) & web_sys::Node::DOCUMENT_POSITION_PRECEDING != 0
 }
 
 /// Where an optional broker failure shows.

@@ -1,5 +1,6 @@
 use bt_widgets::host::{FakeHost, Method};
-use bt_widgets::SessionHistory;
+use bt_widgets::{SessionHistory, SessionKeyPanel};
+use wasm_bindgen::JsCast;
 use leptos::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -243,4 +244,44 @@ async fn a_narrow_column_shows_each_session_as_a_labelled_card() {
         wrap.scroll_width(),
         wrap.client_width()
     );
+}
+
+/// The headlines of broker failures a sighted agent sees.
+fn visible_headlines(m: &Mounted) -> Vec<String> {
+    m.all(".bt-error-headline")
+        .into_iter()
+        .map(|e| e.unchecked_into::<web_sys::HtmlElement>())
+        .filter(|e| e.offset_parent().is_some())
+        .map(|e| e.inner_text())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn one_appliance_failure_is_spelled_out_once_per_page() {
+    let host = FakeHost::new();
+    let failure = error_body("appliance_error", "The appliance answered HTTP 500.");
+    host.respond(Method::Get, "/v1/reps/me", 502, &failure);
+    host.respond(Method::Get, "/v1/sessions", 502, &failure);
+    host.respond(Method::Post, "/v1/session-keys", 502, &failure);
+    let m = mount(&host, || view! { <SessionKeyPanel/><SessionHistory/> });
+    wait_for("both calls answered", || m.all(".bt-error").len() == 2).await;
+    settle().await;
+    assert_eq!(visible_headlines(&m), [headline("appliance_error")]);
+    // The first on the page has the details, the later one points up.
+    assert!(m.is_visible(".bt-session-key .bt-error-detail"));
+    assert!(m.is_visible(".bt-history .bt-error-repeat"));
+    assert_eq!(m.text_of(".bt-history .bt-error-repeat"), "Not available: see the message above.");
+
+    m.click(".bt-session-key-form button[type=submit]");
+    wait_for("the key request", || {
+        host.recorded().requests.iter().any(|r| r.path == "/v1/session-keys")
+    })
+    .await;
+    settle().await;
+    assert_eq!(visible_headlines(&m), [headline("appliance_error")]);
+
+    // A different failure is its own message.
+    host.respond(Method::Get, "/v1/sessions", 502, &error_body("appliance_unreachable", "Timed out."));
+    m.click(".bt-refresh");
+    wait_for("the second message", || visible_headlines(&m).len() == 2).await;
 }
