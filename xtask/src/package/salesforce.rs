@@ -184,6 +184,32 @@ mod tests {
         );
     }
 
+    /// Custom metadata outside a managed package is readable by admins and
+    /// through the API: a signing secret there lets its reader mint a token
+    /// for anyone. The shipped project signs with a certificate instead.
+    #[test]
+    fn the_shipped_project_keeps_no_secret_in_metadata_and_signs_rs256() {
+        let src = repo().join("salesforce-lwc-wrapper/force-app/main/default");
+        for (rel, path) in walk(&src.join("objects")).unwrap() {
+            let text = fs::read_to_string(&path).unwrap();
+            if rel.contains("__mdt/fields/") {
+                assert!(
+                    !rel.to_ascii_lowercase().contains("secret")
+                        && !text.to_ascii_lowercase().contains("<label>broker secret"),
+                    "{rel}: a secret in custom metadata"
+                );
+            }
+        }
+        let class = fs::read_to_string(src.join("classes/BeyondTrustBrokerToken.cls")).unwrap();
+        assert!(class.contains("new Auth.JWS("), "signs with Auth.JWS and a certificate");
+        for gone in ["generateMac", "Broker_Secret__c", "HS256"] {
+            assert!(!class.contains(gone), "the Apex class still has {gone}");
+        }
+        let mdt = "objects/BeyondTrust_Setting__mdt/fields";
+        assert!(src.join(format!("{mdt}/Certificate_Name__c.field-meta.xml")).is_file());
+        assert!(src.join(format!("{mdt}/Subject_Field__c.field-meta.xml")).is_file());
+    }
+
     #[test]
     fn a_bundle_over_5_mb_is_refused() {
         let root = project();
