@@ -319,3 +319,19 @@ impl WritebackState {
 pub fn new_lsid() -> String {
     random_hex(16)
 }
+
+impl crate::state::SandboxHandle {
+    /// Sets how long the rep of demo session `lsid` was involved (what an
+    /// Autotask time entry is made from): 0 s and more than a day are
+    /// cases the write-back must handle. False when there is no such session.
+    pub fn set_seconds_involved(&self, lsid: &str, seconds: i64) -> bool {
+        self.0
+            .writeback
+            .details
+            .lock()
+            .expect("details")
+            .get_mut(lsid)
+            .map(|d| d.seconds_involved = seconds)
+            .is_some()
+    }
+}

@@ -9,6 +9,10 @@ use std::time::Duration;
 /// Where the queue lives when `BT_STATE` is not set.
 pub const DEFAULT_STATE: &str = "sqlite:bt-broker.db";
 pub const DEFAULT_RETRY_HOURS: u64 = 72;
+/// How long a claimed job is held (`BT_WRITEBACK_LEASE_SECONDS`).
+pub const DEFAULT_LEASE_SECONDS: u64 = 300;
+/// A time entry's `summaryNotes` when `BT_AUTOTASK_SUMMARY_NOTES` is not set.
+pub const DEFAULT_SUMMARY_NOTES: &str = "BeyondTrust remote support session";
 
 #[derive(Debug, Clone)]
 pub struct ZendeskSinkConfig {
@@ -27,6 +31,22 @@ pub struct AutotaskSinkConfig {
     pub integration_code: Secret,
     pub note_type: i64,
     pub publish: i64,
+    /// `BT_AUTOTASK_TIME_ENTRIES`: a time entry per session, off by default.
+    pub time_entries: Option<TimeEntryConfig>,
+}
+
+/// What an Autotask time entry needs beyond the API user.
+#[derive(Debug, Clone)]
+pub struct TimeEntryConfig {
+    /// `BT_AUTOTASK_ROLE_ID`: the `roleID` every entry is made under.
+    pub role_id: i64,
+    /// `BT_AUTOTASK_RESOURCE_DOMAIN`: the primary rep's appliance username
+    /// `@` this is the e-mail of their Autotask resource.
+    pub resource_domain: Option<String>,
+    /// `BT_AUTOTASK_RESOURCE_ID`: the resource used when no rep matches.
+    pub resource_id: Option<i64>,
+    /// `BT_AUTOTASK_SUMMARY_NOTES`: the entry's `summaryNotes`.
+    pub summary_notes: String,
 }
 
 #[derive(Debug, Clone)]
@@ -46,9 +66,13 @@ pub struct WritebackConfig {
     pub templates_dir: Option<PathBuf>,
     /// How long a job is retried on retryable failures before it is parked.
     pub retry_for: Duration,
+    /// `BT_WRITEBACK_LEASE_SECONDS`: how long a claim holds; a crashed
+    /// broker's jobs are taken by another instance after it.
+    pub lease: Duration,
     pub zendesk: Option<ZendeskSinkConfig>,
     pub autotask: Option<AutotaskSinkConfig>,
     pub webhook: Option<WebhookSinkConfig>,
+    pub salesforce: Option<super::sinks::salesforce::SalesforceSinkConfig>,
 }
 
 impl Default for WritebackConfig {
@@ -60,9 +84,11 @@ impl Default for WritebackConfig {
             poll_every: None,
             templates_dir: None,
             retry_for: Duration::from_secs(DEFAULT_RETRY_HOURS * 3600),
+            lease: Duration::from_secs(DEFAULT_LEASE_SECONDS),
             zendesk: None,
             autotask: None,
             webhook: None,
+            salesforce: None,
         }
     }
 }
@@ -86,9 +112,11 @@ impl std::fmt::Debug for WritebackConfig {
             .field("poll_every", &self.poll_every)
             .field("templates_dir", &self.templates_dir)
             .field("retry_for", &self.retry_for)
+            .field("lease", &self.lease)
             .field("zendesk", &self.zendesk)
             .field("autotask", &self.autotask)
             .field("webhook", &self.webhook)
+            .field("salesforce", &self.salesforce)
             .finish()
     }
 }
@@ -100,7 +128,10 @@ impl WritebackConfig {
     }
 
     pub fn has_sink(&self) -> bool {
-        self.zendesk.is_some() || self.autotask.is_some() || self.webhook.is_some()
+        self.zendesk.is_some()
+            || self.autotask.is_some()
+            || self.webhook.is_some()
+            || self.salesforce.is_some()
     }
 }
 
@@ -146,6 +177,59 @@ fn sink_url(key: &'static str, value: &str) -> Result<String, ConfigError> {
     Ok(v.to_owned())
 }
 
+type Lookup<'a> = &'a dyn Fn(&'static str) -> Result<Option<String>, ConfigError>;
+type Number<'a> = &'a dyn Fn(&'static str, u64, u64, u64) -> Result<u64, ConfigError>;
+
+/// The time entry settings (`BT_AUTOTASK_TIME_ENTRIES` is on).
+fn time_entries(value: Lookup, number: Number) -> Result<TimeEntryConfig, ConfigError> {
+    const ON: &str = "BT_AUTOTASK_TIME_ENTRIES";
+    const MAX_ID: u64 = i64::MAX as u64;
+    if value("BT_AUTOTASK_ROLE_ID")?.is_none() {
+        return Err(err(
+            "BT_AUTOTASK_ROLE_ID",
+            format!("is required with {ON}: the id of the Autotask role time is entered under"),
+        ));
+    }
+    let role_id = number("BT_AUTOTASK_ROLE_ID", 0, 1, MAX_ID)? as i64;
+    let resource_id = match value("BT_AUTOTASK_RESOURCE_ID")? {
+        None => None,
+        Some(_) => Some(number("BT_AUTOTASK_RESOURCE_ID", 0, 1, MAX_ID)? as i64),
+    };
+    let resource_domain =
+        value("BT_AUTOTASK_RESOURCE_DOMAIN")?.map(|d| d.trim_start_matches('@').to_owned());
+    if let Some(d) = &resource_domain {
+        if d.is_empty() || !d.contains('.') || d.contains(['@', '/', ' ']) {
+            return Err(err(
+                "BT_AUTOTASK_RESOURCE_DOMAIN",
+                format!("'{d}' is not a mail domain such as example.com"),
+            ));
+        }
+    }
+    if resource_domain.is_none() && resource_id.is_none() {
+        return Err(err(
+            "BT_AUTOTASK_RESOURCE_DOMAIN",
+            format!("{ON} needs a resource: set BT_AUTOTASK_RESOURCE_DOMAIN (the rep's username @ it is their Autotask e-mail) and/or BT_AUTOTASK_RESOURCE_ID"),
+        ));
+    }
+    let summary_notes =
+        value("BT_AUTOTASK_SUMMARY_NOTES")?.unwrap_or_else(|| DEFAULT_SUMMARY_NOTES.to_owned());
+    if summary_notes.chars().count() > MAX_SUMMARY_NOTES {
+        return Err(err(
+            "BT_AUTOTASK_SUMMARY_NOTES",
+            format!("is too long: at most {MAX_SUMMARY_NOTES} characters"),
+        ));
+    }
+    Ok(TimeEntryConfig {
+        role_id,
+        resource_domain,
+        resource_id,
+        summary_notes,
+    })
+}
+
+/// Room left in `summaryNotes` (8,000 characters) for the session's marker.
+pub const MAX_SUMMARY_NOTES: usize = 2_000;
+
 /// Reads every write-back variable through `get` (the broker's lookup).
 pub fn load(
     get: &dyn Fn(&'static str) -> Result<Option<String>, ConfigError>,
@@ -171,6 +255,16 @@ pub fn load(
                 },
             }
         };
+    let switch = |key: &'static str| -> Result<bool, ConfigError> {
+        match value(key)?.map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("0" | "false" | "no" | "off") => Ok(false),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some(v) => Err(err(
+                key,
+                format!("'{v}' is neither on (1, true) nor off (0, false)"),
+            )),
+        }
+    };
     let outbound_token = match value("BT_OUTBOUND_TOKEN")? {
         None => None,
         Some(t) if t.len() < 16 => {
@@ -197,6 +291,7 @@ pub fn load(
     crate::writeback::store::StateUrl::parse(&state).map_err(|m| err("BT_STATE", m))?;
     let poll = number("BT_POLL_SECONDS", 0, 0, 86_400)?;
     let retry_hours = number("BT_WRITEBACK_RETRY_HOURS", DEFAULT_RETRY_HOURS, 1, 24 * 90)?;
+    let lease = number("BT_WRITEBACK_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 4, 3600)?;
     let templates_dir = value("BT_TEMPLATES_DIR")?.map(PathBuf::from);
     if let Some(d) = &templates_dir {
         if !d.is_dir() {
@@ -226,6 +321,10 @@ pub fn load(
             )?),
             note_type: number("BT_AUTOTASK_NOTE_TYPE", 1, 0, 1_000_000)? as i64,
             publish: number("BT_AUTOTASK_PUBLISH", 0, 0, 1_000)? as i64,
+            time_entries: match switch("BT_AUTOTASK_TIME_ENTRIES")? {
+                false => None,
+                true => Some(time_entries(&value, &number)?),
+            },
         }),
     };
     let webhook = match value("BT_WEBHOOK_URL")? {
@@ -244,20 +343,23 @@ pub fn load(
             })
         }
     };
+    let salesforce = super::sinks::salesforce::config(&value, &sink_url)?;
     let config = WritebackConfig {
         outbound_token,
         state,
         poll_every: (poll > 0).then(|| Duration::from_secs(poll)),
         templates_dir,
         retry_for: Duration::from_secs(retry_hours * 3600),
+        lease: Duration::from_secs(lease),
         zendesk,
         autotask,
         webhook,
+        salesforce,
     };
     if config.enabled() && !config.has_sink() {
         return Err(err(
             if config.outbound_token.is_some() { "BT_OUTBOUND_TOKEN" } else { "BT_POLL_SECONDS" },
-            "the write-back is on but no sink is configured: set BT_ZENDESK_URL, BT_AUTOTASK_URL or BT_WEBHOOK_URL (with their credentials)",
+            "the write-back is on but no sink is configured: set BT_ZENDESK_URL, BT_AUTOTASK_URL, BT_SALESFORCE_LOGIN_URL or BT_WEBHOOK_URL (with their credentials)",
         ));
     }
     Ok(config)
@@ -315,5 +417,59 @@ mod tests {
         assert_eq!(e.key, "BT_STATE");
         let e = load_from(&[("BT_WRITEBACK_RETRY_HOURS", "0")]).unwrap_err();
         assert_eq!(e.key, "BT_WRITEBACK_RETRY_HOURS");
+        let e = load_from(&[("BT_WRITEBACK_LEASE_SECONDS", "1")]).unwrap_err();
+        assert_eq!(e.key, "BT_WRITEBACK_LEASE_SECONDS");
+    }
+
+    #[test]
+    fn autotask_time_entries_are_off_by_default_and_need_a_role_and_a_resource() {
+        let autotask = [
+            ("BT_OUTBOUND_TOKEN", "0123456789abcdef"),
+            (
+                "BT_AUTOTASK_URL",
+                "https://webservices5.autotask.net/ATServicesRest/V1.0",
+            ),
+            ("BT_AUTOTASK_USERNAME", "api@example.com"),
+            ("BT_AUTOTASK_SECRET", "s"),
+            ("BT_AUTOTASK_INTEGRATION_CODE", "c"),
+        ];
+        let with = |more: &[(&'static str, &'static str)]| {
+            let mut all = autotask.to_vec();
+            all.extend_from_slice(more);
+            load_from(&all)
+        };
+        assert!(with(&[]).unwrap().autotask.unwrap().time_entries.is_none());
+        let e = with(&[("BT_AUTOTASK_TIME_ENTRIES", "maybe")]).unwrap_err();
+        assert_eq!(e.key, "BT_AUTOTASK_TIME_ENTRIES");
+        let e = with(&[("BT_AUTOTASK_TIME_ENTRIES", "1")]).unwrap_err();
+        assert_eq!(e.key, "BT_AUTOTASK_ROLE_ID");
+        let e = with(&[
+            ("BT_AUTOTASK_TIME_ENTRIES", "1"),
+            ("BT_AUTOTASK_ROLE_ID", "29683"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.key, "BT_AUTOTASK_RESOURCE_DOMAIN");
+        let e = with(&[
+            ("BT_AUTOTASK_TIME_ENTRIES", "true"),
+            ("BT_AUTOTASK_ROLE_ID", "29683"),
+            ("BT_AUTOTASK_RESOURCE_DOMAIN", "not a domain"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.key, "BT_AUTOTASK_RESOURCE_DOMAIN");
+        let t = with(&[
+            ("BT_AUTOTASK_TIME_ENTRIES", "on"),
+            ("BT_AUTOTASK_ROLE_ID", "29683"),
+            ("BT_AUTOTASK_RESOURCE_DOMAIN", "@example.com"),
+        ])
+        .unwrap()
+        .autotask
+        .unwrap()
+        .time_entries
+        .unwrap();
+        assert_eq!(
+            (t.role_id, t.resource_domain.as_deref(), t.resource_id),
+            (29683, Some("example.com"), None)
+        );
+        assert_eq!(t.summary_notes, DEFAULT_SUMMARY_NOTES);
     }
 }

@@ -110,8 +110,20 @@ impl Writeback {
             )?));
         }
         if let Some(a) = &config.autotask {
-            sinks.push(Box::new(sinks::autotask::Autotask::new(
-                a,
+            let api = sinks::autotask::AutotaskApi::new(a, connect_timeout, request_timeout)?;
+            sinks.push(Box::new(sinks::autotask::Autotask::new(api.clone(), a)));
+            // After the note: a ticket Autotask does not know parks the job
+            // at the note, before any time is entered.
+            if let Some(t) = &a.time_entries {
+                sinks.push(Box::new(sinks::autotask_time::AutotaskTimeEntries::new(
+                    api,
+                    t.clone(),
+                )));
+            }
+        }
+        if let Some(s) = &config.salesforce {
+            sinks.push(Box::new(sinks::salesforce::Salesforce::new(
+                s,
                 connect_timeout,
                 request_timeout,
             )?));

@@ -20,9 +20,9 @@ use tokio::task::JoinSet;
 
 /// Jobs worked on at once by one broker.
 pub const CONCURRENCY: usize = 16;
-/// How long a claim holds; an attempt is cut off at half of it, so a live
-/// worker never loses its lease and a dead one's expires.
-pub const LEASE: Duration = Duration::from_secs(300);
+// How long a claim holds is `BT_WRITEBACK_LEASE_SECONDS` (5 minutes by
+// default); an attempt is cut off at half of it, so a live worker never
+// loses its lease and a dead one's expires.
 /// First retry delay; doubles per attempt up to [`MAX_DELAY`], ±50% jitter.
 pub const BASE_DELAY: Duration = Duration::from_secs(1);
 pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
@@ -142,6 +142,7 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
     let todo: Vec<_> = wb
         .sinks
         .iter()
+        .filter(|s| s.handles(job.kind))
         .filter(|s| !matches!(state_of(s.name()), Some(Delivery::Done | Delivery::Failed)))
         .collect();
     let mut parked: Vec<String> = previous
@@ -198,6 +199,17 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
                     return store_trouble(e);
                 }
             }
+            Err(SinkError::Skip(reason)) => {
+                tracing::info!(lsid = %job.lsid, kind = job.kind.as_str(), ticket = %job.external_key, sink = sink.name(), reason = %reason, "write-back delivery skipped");
+                let reason = format!("skipped: {reason}");
+                if let Err(e) = wb
+                    .store
+                    .set_delivery(job.id, sink.name(), Delivery::Done, Some(&reason))
+                    .await
+                {
+                    return store_trouble(e);
+                }
+            }
             Err(SinkError::Permanent(reason)) => {
                 let reason = format!("{}: {reason}", sink.name());
                 if let Err(e) = wb
@@ -230,10 +242,11 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
 
 /// Runs one job and records its outcome; one JSON log line per outcome.
 async fn run_job(wb: Arc<Writeback>, appliance: Arc<ApplianceClient>, job: Job) {
-    let outcome = match tokio::time::timeout(LEASE / 2, attempt(&wb, &appliance, &job)).await {
+    let cut_off = wb.config.lease / 2;
+    let outcome = match tokio::time::timeout(cut_off, attempt(&wb, &appliance, &job)).await {
         Ok(o) => o,
         Err(_) => Outcome::Retry {
-            reason: format!("the attempt took longer than {} s", (LEASE / 2).as_secs()),
+            reason: format!("the attempt took longer than {} s", cut_off.as_secs()),
             after: None,
         },
     };
@@ -306,7 +319,11 @@ pub async fn run(wb: Arc<Writeback>, appliance: Arc<ApplianceClient>) {
         let room = CONCURRENCY.saturating_sub(inflight.len());
         let mut claimed = 0;
         if room > 0 {
-            match wb.store.claim(&wb.instance, room as i64, LEASE).await {
+            match wb
+                .store
+                .claim(&wb.instance, room as i64, wb.config.lease)
+                .await
+            {
                 Ok(jobs) => {
                     claimed = jobs.len();
                     for job in jobs {

@@ -5,7 +5,7 @@
 
 use bt_broker::config::Secret;
 use bt_broker::writeback::config::{
-    AutotaskSinkConfig, WebhookSinkConfig, WritebackConfig, ZendeskSinkConfig,
+    AutotaskSinkConfig, TimeEntryConfig, WebhookSinkConfig, WritebackConfig, ZendeskSinkConfig,
 };
 use bt_broker::{Config, RunningBroker};
 use bt_sandbox::autotask_api::{AutotaskConfig, RunningAutotask};
@@ -93,6 +93,7 @@ impl Hosts {
                 integration_code: Secret::new(a.integration_code),
                 note_type: 1,
                 publish: 0,
+                time_entries: None,
             }),
             ..WritebackConfig::default()
         }
@@ -134,6 +135,26 @@ impl Hosts {
         tweak(&mut c);
         bt_broker::start(c).await.expect("broker")
     }
+}
+
+/// The stand-in's time entry settings: role 29683, reps found by their
+/// username @ example.com (alice@example.com is a resource there).
+pub fn time_entries() -> TimeEntryConfig {
+    TimeEntryConfig {
+        role_id: 29683,
+        resource_domain: Some("example.com".into()),
+        resource_id: None,
+        summary_notes: "Remote support session".into(),
+    }
+}
+
+/// Turns the Autotask time entries on (for tweak closures).
+pub fn with_time_entries(c: &mut Config) {
+    c.writeback
+        .autotask
+        .as_mut()
+        .expect("the Autotask sink")
+        .time_entries = Some(time_entries());
 }
 
 /// Webhook settings (for tweak closures).

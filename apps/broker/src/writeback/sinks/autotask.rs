@@ -5,24 +5,33 @@
 //! `ApiIntegrationCode`, `UserName`, `Secret`. After an uncertain attempt the
 //! ticket's notes are read (`GET {URL}/Tickets/{id}/Notes`, following
 //! `pageDetails.nextPageUrl`) and the marker looked for.
+//!
+//! [`AutotaskApi`] (the zone's base URL and the three headers) is shared
+//! with the time entry sink (`autotask_time.rs`).
 
 use super::{http_client, numeric_ticket, send, transport, BoxFuture, Note, Sink, SinkError};
 use crate::writeback::config::AutotaskSinkConfig;
 use reqwest::header::HeaderValue;
 use std::time::Duration;
 
-const HOST: &str = "Autotask";
+pub const HOST: &str = "Autotask";
 /// Autotask's limits on a ticket note.
 pub const MAX_DESCRIPTION: usize = 32_000;
 pub const MAX_TITLE: usize = 250;
 const MAX_PAGES: usize = 50;
 
-pub struct Autotask {
+/// The Autotask REST API as the API user: base URL and auth headers.
+#[derive(Clone)]
+pub struct AutotaskApi {
     http: reqwest::Client,
-    base: String,
+    pub base: String,
     username: HeaderValue,
     secret: HeaderValue,
     code: HeaderValue,
+}
+
+pub struct Autotask {
+    api: AutotaskApi,
     note_type: i64,
     publish: i64,
 }
@@ -48,7 +57,7 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
-impl Autotask {
+impl AutotaskApi {
     pub fn new(
         config: &AutotaskSinkConfig,
         connect: Duration,
@@ -64,12 +73,10 @@ impl Autotask {
                 config.integration_code.expose(),
                 true,
             )?,
-            note_type: config.note_type,
-            publish: config.publish,
         })
     }
 
-    fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+    pub fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
         self.http
             .request(method, url)
             .header("ApiIntegrationCode", self.code.clone())
@@ -77,27 +84,66 @@ impl Autotask {
             .header("Secret", self.secret.clone())
     }
 
-    async fn has_marker(&self, id: u64, marker: &str) -> Result<bool, SinkError> {
-        let what = format!("ticket {id}");
-        let mut url = format!("{}/Tickets/{id}/Notes", self.base);
+    /// The first item of the listing at `url` (about `what`) that `wanted`
+    /// picks, following `pageDetails.nextPageUrl` on this API only.
+    pub async fn find(
+        &self,
+        what: &str,
+        mut url: reqwest::Url,
+        wanted: impl Fn(&serde_json::Value) -> bool,
+    ) -> Result<Option<serde_json::Value>, SinkError> {
         for _ in 0..MAX_PAGES {
-            let resp = send(HOST, &what, self.request(reqwest::Method::GET, &url)).await?;
+            let resp = send(HOST, what, self.request(reqwest::Method::GET, url.as_str())).await?;
             let page: serde_json::Value = resp.json().await.map_err(|e| transport(HOST, &e))?;
-            if page["items"].as_array().is_some_and(|items| {
-                items.iter().any(|n| {
-                    n["description"]
-                        .as_str()
-                        .is_some_and(|d| d.contains(marker))
-                })
-            }) {
-                return Ok(true);
+            if let Some(found) = page["items"]
+                .as_array()
+                .and_then(|items| items.iter().find(|i| wanted(i)))
+            {
+                return Ok(Some(found.clone()));
             }
             match page["pageDetails"]["nextPageUrl"].as_str() {
-                Some(next) if next.starts_with(&self.base) => url = next.to_owned(),
-                _ => return Ok(false),
+                Some(next) if next.starts_with(&self.base) => {
+                    url = reqwest::Url::parse(next).map_err(|_| SinkError::Retry {
+                        reason: format!("{HOST} gave an unreadable nextPageUrl for {what}"),
+                        after: None,
+                    })?
+                }
+                _ => return Ok(None),
             }
         }
-        Ok(false)
+        Ok(None)
+    }
+
+    /// `{base}/{path}` (e.g. `TimeEntries/query`), with `query` pairs.
+    pub fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<reqwest::Url, SinkError> {
+        reqwest::Url::parse_with_params(&format!("{}/{path}", self.base), query).map_err(|e| {
+            SinkError::Permanent(format!(
+                "BT_AUTOTASK_URL does not make a URL for {path}: {e}"
+            ))
+        })
+    }
+}
+
+impl Autotask {
+    pub fn new(api: AutotaskApi, config: &AutotaskSinkConfig) -> Self {
+        Self {
+            api,
+            note_type: config.note_type,
+            publish: config.publish,
+        }
+    }
+
+    async fn has_marker(&self, id: u64, marker: &str) -> Result<bool, SinkError> {
+        let url = self.api.url(&format!("Tickets/{id}/Notes"), &[])?;
+        let found = self
+            .api
+            .find(&format!("ticket {id}"), url, |n| {
+                n["description"]
+                    .as_str()
+                    .is_some_and(|d| d.contains(marker))
+            })
+            .await?;
+        Ok(found.is_some())
     }
 }
 
@@ -124,9 +170,10 @@ impl Sink for Autotask {
                 "publish": self.publish,
             });
             let request = self
+                .api
                 .request(
                     reqwest::Method::POST,
-                    &format!("{}/Tickets/{id}/Notes", self.base),
+                    &format!("{}/Tickets/{id}/Notes", self.api.base),
                 )
                 .json(&body);
             send(HOST, &format!("ticket {id}"), request).await.map(drop)

@@ -7,6 +7,7 @@
 //! marker in the ticket and writes only when it is not there.
 
 pub mod autotask;
+pub mod autotask_time;
 pub mod webhook;
 pub mod zendesk;
 
@@ -45,19 +46,30 @@ pub enum SinkError {
     /// Never retried by itself (other 4xx: ticket not found, credentials
     /// refused); the job is parked with the reason.
     Permanent(String),
+    /// Nothing to write, and that is no failure (a time entry for a session
+    /// with no time): the delivery is recorded as done with the reason.
+    Skip(String),
 }
 
 impl SinkError {
     pub fn reason(&self) -> &str {
         match self {
-            SinkError::Retry { reason, .. } | SinkError::Permanent(reason) => reason,
+            SinkError::Retry { reason, .. }
+            | SinkError::Permanent(reason)
+            | SinkError::Skip(reason) => reason,
         }
     }
 }
 
 pub trait Sink: Send + Sync {
-    /// `zendesk`, `autotask`, `webhook`: the delivery's name in the store.
+    /// `zendesk`, `autotask`, `autotask_time`, `webhook`: the delivery's name in the store.
     fn name(&self) -> &'static str;
+
+    /// Whether this sink writes jobs of `kind` at all (a time entry is
+    /// made for a session, not for its surveys).
+    fn handles(&self, _kind: Kind) -> bool {
+        true
+    }
 
     /// Whether the ticket already holds `note` (a note with its marker).
     fn has_note<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>>;
