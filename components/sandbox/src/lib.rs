@@ -59,6 +59,7 @@ pub mod oauth;
 pub mod pages;
 pub mod postgres;
 pub mod reporting;
+pub mod salesforce_api;
 pub mod seed;
 pub mod session_report;
 pub mod state;

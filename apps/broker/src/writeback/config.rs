@@ -143,7 +143,7 @@ fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
 }
 
 /// `https://...`, or `http://` to a loopback host; no trailing slash.
-fn sink_url(key: &'static str, value: &str) -> Result<String, ConfigError> {
+pub(crate) fn sink_url(key: &'static str, value: &str) -> Result<String, ConfigError> {
     let v = value.trim().trim_end_matches('/');
     let url = url::Url::parse(v).map_err(|e| {
         err(

@@ -8,6 +8,7 @@
 
 pub mod autotask;
 pub mod autotask_time;
+pub mod salesforce;
 pub mod webhook;
 pub mod zendesk;
 
