@@ -15,8 +15,8 @@
 //! JSON is read with the browser's `JSON.parse`, so no JSON parser is added
 //! to apps that do not talk to the broker.
 
-use bt_core::settings::{RawSettings, Settings};
-use bt_core::InputError;
+use bt_core::settings::{AllowedMethods, RawSettings, Settings};
+use bt_core::{InputError, Problem};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::ColorScheme;
@@ -140,9 +140,9 @@ impl PageConfig {
         }
     }
 
-    /// The settings, validated by core.
+    /// The settings, validated by core (see [`validate`]).
     pub fn settings(&self) -> Result<Settings, Vec<InputError>> {
-        Settings::from_raw(&self.raw_settings())
+        validate(&self.raw_settings())
     }
 
     /// `record`, else `ticket`.
@@ -168,6 +168,37 @@ impl PageConfig {
                 .unwrap_or_default(),
         )
     }
+}
+
+/// The settings as the widgets take them: core's validation, except that
+/// a Jump method turned on while no Jumpoint is set up does not stop the
+/// whole app. When that is the only problem, every other setting applies,
+/// and the method stays on in `methods` with an empty `jumpoints`: Jump To
+/// leaves it out and tells the agent which setting to ask an admin about,
+/// while the session key and the methods that need no Jumpoint work.
+pub fn validate(raw: &RawSettings) -> Result<Settings, Vec<InputError>> {
+    Settings::from_raw(raw).or_else(|errors| {
+        let only_jumpoints = errors
+            .iter()
+            .all(|e| matches!(e.problem, Problem::NeedsJumpoint { .. }));
+        if !only_jumpoints {
+            return Err(errors);
+        }
+        let mut relaxed = raw.clone();
+        relaxed.allow_push_remote = false;
+        relaxed.allow_rdp = false;
+        relaxed.allow_remote_console = false;
+        relaxed.allow_vpro = false;
+        let mut settings = Settings::from_raw(&relaxed)?;
+        settings.methods = AllowedMethods {
+            remote: raw.allow_push_remote,
+            rdp: raw.allow_rdp,
+            shell: raw.allow_remote_console,
+            vpro: raw.allow_vpro,
+            ..settings.methods
+        };
+        Ok(settings)
+    })
 }
 
 /// A host whose page gives nothing but its configuration: the record, the

@@ -232,7 +232,7 @@ impl Host for FakeHost {
     }
 
     fn settings(&self) -> Result<Settings, Vec<InputError>> {
-        Settings::from_raw(&self.0.borrow().raw)
+        super::validate(&self.0.borrow().raw)
     }
 
     fn locale(&self) -> String {

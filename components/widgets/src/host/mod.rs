@@ -18,7 +18,7 @@ pub mod web;
 
 /// The types of [`Host::settings`], so an adapter needs no direct core dependency.
 pub use bt_core::{settings::Settings, InputError};
-pub use config::{ConfiguredPage, PageConfig};
+pub use config::{validate, ConfiguredPage, PageConfig};
 #[cfg(feature = "testing")]
 pub use fake::{FakeHost, Recorded};
 pub use standalone::StandaloneHost;

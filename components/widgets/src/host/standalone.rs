@@ -132,7 +132,7 @@ impl Host for StandaloneHost {
     }
 
     fn settings(&self) -> Result<Settings, Vec<InputError>> {
-        Settings::from_raw(&self.raw)
+        super::validate(&self.raw)
     }
 
     fn locale(&self) -> String {

@@ -93,6 +93,7 @@ pub static JUMP: JumpText = JumpText {
     placeholder_host: "Hostname eingeben…",
     placeholder_search: "Name, Hostname oder Kommentar…",
     no_methods: "In den Einstellungen der App ist keine Jump-Methode aktiviert.",
+    needs_jumpoint_ask_admin: "{0} ist nicht verfügbar: Es ist kein Jumpoint eingerichtet. Bitten Sie Ihren Administrator, in der Einstellung „Jumpoints“ einen hinzuzufügen oder „{1}“ auszuschalten.",
     jump_sent: "An die Mitarbeiterkonsole gesendet.",
 };
 

@@ -94,6 +94,7 @@ pub static JUMP: JumpText = JumpText {
     placeholder_host: "Enter hostname…",
     placeholder_search: "Name, hostname or comment…",
     no_methods: "No Jump methods are enabled in the app's settings.",
+    needs_jumpoint_ask_admin: "{0} is not available: no Jumpoint is set up. Ask your admin to add one to the “Jumpoints” setting, or to turn off “{1}”.",
     jump_sent: "Sent to the representative console.",
 };
 

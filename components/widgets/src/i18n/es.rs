@@ -94,6 +94,7 @@ pub static JUMP: JumpText = JumpText {
     placeholder_host: "Introduzca el nombre de host…",
     placeholder_search: "Nombre, nombre de host o comentario…",
     no_methods: "No hay ningún método Jump activado en la configuración de la aplicación.",
+    needs_jumpoint_ask_admin: "{0} no está disponible: no hay ningún Jumpoint configurado. Pida a su administrador que añada uno en el ajuste «Jumpoints» o que desactive «{1}».",
     jump_sent: "Enviado a la consola del representante.",
 };
 

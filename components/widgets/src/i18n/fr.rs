@@ -93,6 +93,7 @@ pub static JUMP: JumpText = JumpText {
     placeholder_host: "Saisissez le nom d'hôte…",
     placeholder_search: "Nom, nom d'hôte ou commentaire…",
     no_methods: "Aucune méthode Jump n'est activée dans les paramètres de l'application.",
+    needs_jumpoint_ask_admin: "{0} n’est pas disponible : aucun Jumpoint n’est configuré. Demandez à votre administrateur d’en ajouter un dans le paramètre « Jumpoints » ou de désactiver « {1} ».",
     jump_sent: "Envoyé à la console du technicien.",
 };
 

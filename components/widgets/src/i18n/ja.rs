@@ -93,6 +93,7 @@ pub static JUMP: JumpText = JumpText {
     placeholder_host: "ホスト名を入力…",
     placeholder_search: "名前、ホスト名、コメント…",
     no_methods: "アプリの設定で有効になっている Jump 方式がありません。",
+    needs_jumpoint_ask_admin: "{0} は利用できません。Jumpoint が設定されていません。管理者に「Jumpoints」設定への追加、または「{1}」の無効化を依頼してください。",
     jump_sent: "担当者コンソールに送信しました。",
 };
 

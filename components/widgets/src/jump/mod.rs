@@ -20,15 +20,56 @@ use crate::ui::{
 };
 use crate::{tr, use_ctx, Host};
 
-/// The methods this widget offers, in the order BeyondTrust's integrations
-/// list them. The web console has no vPro form (their web Jump To has none).
-pub fn offered_methods(settings: &Settings, console: Console) -> Vec<JumpMethod> {
+/// The methods the settings turn on for `console`, in the order
+/// BeyondTrust's integrations list them. The web console has no vPro form
+/// (their web Jump To has none).
+fn enabled_methods(settings: &Settings, console: Console) -> impl Iterator<Item = JumpMethod> {
     settings
         .methods
         .allowed()
         .into_iter()
-        .filter(|m| !(console == Console::Web && *m == JumpMethod::Vpro))
+        .filter(move |m| !(console == Console::Web && *m == JumpMethod::Vpro))
+}
+
+/// Whether `method` cannot work with these settings: it needs a Jumpoint
+/// and none is set up.
+fn lacks_jumpoint(settings: &Settings, method: JumpMethod) -> bool {
+    method.needs_jumpoint() && settings.jumpoints.is_empty()
+}
+
+/// The methods this widget offers.
+pub fn offered_methods(settings: &Settings, console: Console) -> Vec<JumpMethod> {
+    enabled_methods(settings, console)
+        .filter(|m| !lacks_jumpoint(settings, *m))
         .collect()
+}
+
+/// The admin setting that turns `method` on, by its name in the settings.
+fn setting_name(method: JumpMethod) -> &'static str {
+    match method {
+        JumpMethod::Pinned => "Allow Jump-To Pinned Client Session",
+        JumpMethod::Local => "Allow Push and Start Local Jump Session",
+        JumpMethod::Remote => "Allow Push and Start Remote Jump Session",
+        JumpMethod::Rdp => "Allow Remote Desktop (RDP) Session",
+        JumpMethod::Shell => "Allow Remote Console Session",
+        JumpMethod::Vpro => "Allow vPro Session",
+        JumpMethod::Vnc => "Allow VNC Session",
+    }
+}
+
+/// One line per method turned on without a Jumpoint: which method is out,
+/// and which setting to ask an admin about.
+fn unavailable_methods(lang: RwSignal<Lang>, settings: &Settings, console: Console) -> impl IntoView {
+    enabled_methods(settings, console)
+        .filter(|m| lacks_jumpoint(settings, *m))
+        .map(|m| {
+            let text = Signal::derive(move || {
+                let a = jump(lang.get());
+                i18n::fill(a.needs_jumpoint_ask_admin, &[method_label(a, m), setting_name(m)])
+            });
+            view! { <p class="bt-notice bt-jump-unavailable" data-method=m.as_str()>{text}</p> }
+        })
+        .collect_view()
 }
 
 /// The Jump forms. `console` overrides the settings' console; `target`
@@ -45,8 +86,14 @@ pub fn JumpTo(
     let body = gated(std::sync::Arc::new(move |settings, record| {
         let console = console.unwrap_or(settings.console);
         let methods = offered_methods(settings, console);
+        let unavailable = unavailable_methods(lang, settings, console);
         if methods.is_empty() {
-            return view! { <p class="bt-notice">{tr!(lang, jump.no_methods)}</p> }.into_any();
+            let none = enabled_methods(settings, console).next().is_none();
+            return view! {
+                {unavailable}
+                {none.then(|| view! { <p class="bt-notice">{tr!(lang, jump.no_methods)}</p> })}
+            }
+            .into_any();
         }
         // One form at a time, picked from a "Jump method" list as in the
         // representative console's Jump To dialog: seven stacked forms would
@@ -79,7 +126,7 @@ pub fn JumpTo(
                 }
             })
             .collect_view();
-        view! { <div class="bt-jump-picker">{picker}</div> {forms} }.into_any()
+        view! { {unavailable} <div class="bt-jump-picker">{picker}</div> {forms} }.into_any()
     }));
     view! {
         <section class="bt-widget bt-jump">

@@ -50,6 +50,7 @@ fn translations_keep_their_placeholders_and_are_never_empty() {
             ("queue_team", k.queue_team),
             ("popup_blocked", c.popup_blocked),
             ("m_rdp", j.m_rdp),
+            ("needs_jumpoint_ask_admin", j.needs_jumpoint_ask_admin),
             ("no_sessions", h.no_sessions),
             ("rate_limited", b.rate_limited),
             ("get_support_now", ch.get_support_now),

@@ -1,6 +1,6 @@
 use bt_core::client_script::Console;
-use bt_widgets::host::FakeHost;
-use bt_widgets::{HostEvent, JumpTo};
+use bt_widgets::host::{FakeHost, Method};
+use bt_widgets::{HostEvent, JumpTo, SessionKeyPanel};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -512,4 +512,41 @@ async fn one_form_at_a_time_behind_the_jump_method_list() {
     let m = jump_to(&host).await;
     assert!(m.find(picker).is_none());
     assert_eq!(shown(&m), ["remote"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_method_without_a_jumpoint_is_left_out_and_the_agent_told_whom_to_ask() {
+    // The admin turned on RDP (and the other Jumpoint methods) but left
+    // "Jumpoints" empty: only those methods are out.
+    let host = FakeHost::new().settings_with(|r| r.jumpoints = String::new());
+    host.respond(Method::Get, "/v1/reps/me", 200, r#"{"logged_in":true}"#);
+    let m = mount(&host, || view! { <SessionKeyPanel/><JumpTo/> });
+    settle().await;
+    assert!(m.find(".bt-settings-problems").is_none(), "{}", m.text());
+    assert!(m.find(".bt-session-key-form button[type=submit]").is_some());
+    let offered: Vec<String> = m
+        .all("select[name=method] option")
+        .iter()
+        .map(|o| o.text_content().unwrap())
+        .collect();
+    assert_eq!(offered, ["Jump To", "Push and Start Local", "Start VNC Session"]);
+    let notices: Vec<String> = m
+        .all(".bt-jump-unavailable")
+        .iter()
+        .map(|n| n.text_content().unwrap())
+        .collect();
+    assert_eq!(notices.len(), 4, "{notices:?}");
+    assert_eq!(
+        notices[1],
+        "Start RDP Session is not available: no Jumpoint is set up. Ask your admin to add one \
+         to the “Jumpoints” setting, or to turn off “Allow Remote Desktop (RDP) Session”."
+    );
+    // What needs no Jumpoint still works.
+    m.type_into("form[data-method=local] input[name=target]", "pc-17");
+    m.click("form[data-method=local] button[type=submit]");
+    let p = params(&host.last_opened().expect("a link"));
+    assert_eq!(
+        (p["action"].as_str(), p["hostname"].as_str()),
+        ("push_and_start_local", "pc-17")
+    );
 }
