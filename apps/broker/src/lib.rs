@@ -38,6 +38,7 @@ pub mod server;
 pub mod signed_url;
 pub mod static_files;
 pub mod writeback;
+pub mod zendesk_identity;
 
 pub use config::{Config, Secret};
 pub use error::ApiError;

@@ -39,6 +39,9 @@ pub async fn sidebar(
     let now = now_unix();
     let caller = state.verifier.verify_signed_url(token, now)?;
     state.limiter.check(&caller)?;
+    // The token names a Zendesk user id: the session names the agent as
+    // the rep mapping knows them (zendesk_identity.rs).
+    let caller = crate::zendesk_identity::resolve(&state.config, caller).await?;
     let session = state.verifier.mint_session(&caller, now)?;
     let dist = state.config.static_files.dist_dir.as_ref().ok_or_else(|| {
         ApiError::NotFound(

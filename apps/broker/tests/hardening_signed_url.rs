@@ -144,3 +144,110 @@ async fn without_a_zendesk_key_there_is_no_signed_mode() {
     .await;
     assert_eq!(status, 404, "{body}");
 }
+
+/// A broker in signed mode whose Zendesk API user is `zendesk`'s (the
+/// stand-in seeds alice 1001 and bob 1002 as agents, 2001 as an end-user).
+async fn signed_harness_with_api(zendesk: &bt_sandbox::zendesk_api::RunningZendesk) -> Harness {
+    let dist = std::env::temp_dir().join(format!("bt-signed-url-api-{}", std::process::id()));
+    std::fs::create_dir_all(dist.join("zendesk-sidebar")).unwrap();
+    std::fs::write(dist.join("zendesk-sidebar/index.html"), PAGE).unwrap();
+    let defaults = bt_sandbox::zendesk_api::ZendeskConfig::default();
+    let url = zendesk.url();
+    Harness::start_with(move |c| {
+        c.zendesk = Some(zendesk_config());
+        c.static_files.dist_dir = Some(dist);
+        c.writeback.zendesk = Some(bt_broker::writeback::config::ZendeskSinkConfig {
+            url,
+            email: defaults.email,
+            api_token: bt_broker::Secret::new(defaults.api_token),
+        });
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_zendesk_user_id_maps_to_a_rep_through_the_zendesk_api() {
+    let zendesk = bt_sandbox::zendesk_api::start(Default::default())
+        .await
+        .unwrap();
+    let h = signed_harness_with_api(&zendesk).await;
+    let open = |sub: &str| rs256(&zendesk_claims_for(sub), "zendesk_test_private.pem");
+
+    // 1001 is alice@example.com (logged in), 1002 bob@example.com (not).
+    let (status, page, _) = open_sidebar(&h, Some(&open("1001"))).await;
+    assert_eq!(status, 200, "{page}");
+    let alice = session_of(&page);
+    let (status, body) = h.get(&alice, "/v1/reps/me").await;
+    assert_eq!(
+        (status, body["logged_in"].clone()),
+        (200, json!(true)),
+        "{body}"
+    );
+    assert_eq!(h.post_key(&alice, json!({"queue": "me"})).await.0, 200);
+
+    let (_, page, _) = open_sidebar(&h, Some(&open("1002"))).await;
+    let bob = session_of(&page);
+    let (status, body) = h.get(&bob, "/v1/reps/me").await;
+    assert_eq!(
+        (status, body["logged_in"].clone()),
+        (200, json!(false)),
+        "{body}"
+    );
+    let (status, body) = h.post_key(&bob, json!({"queue": "me"})).await;
+    assert_eq!((status, code(&body)), (409, "rep_not_available"), "{body}");
+
+    for (what, sub) in [("an end-user", "2001"), ("an unknown user", "9999")] {
+        let (status, page, _) = open_sidebar(&h, Some(&open(sub))).await;
+        assert_eq!(status, 401, "{what}: {page}");
+        assert!(!page.contains("bt-broker-session"), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn form_fields_beside_the_token_do_not_change_who_the_session_is_for() {
+    let zendesk = bt_sandbox::zendesk_api::start(Default::default())
+        .await
+        .unwrap();
+    let h = signed_harness_with_api(&zendesk).await;
+    // Bob's token, with fields naming alice as the browser could add them.
+    let token = rs256(&zendesk_claims_for("1002"), "zendesk_test_private.pem");
+    let r = h
+        .http
+        .post(h.url("/zendesk/sidebar?sub=1001&email=alice@example.com"))
+        .form(&[
+            ("token", token.as_str()),
+            ("sub", "1001"),
+            ("email", "alice@example.com"),
+            ("user_id", "1001"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let session = session_of(&r.text().await.unwrap());
+    let (_, body) = h.get(&session, "/v1/reps/me").await;
+    assert_eq!(body["logged_in"], json!(false), "still bob: {body}");
+}
+
+#[tokio::test]
+async fn a_wrong_zendesk_api_user_gives_a_message_naming_the_settings() {
+    let zendesk = bt_sandbox::zendesk_api::start(bt_sandbox::zendesk_api::ZendeskConfig {
+        api_token: "another-token".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let h = signed_harness_with_api(&zendesk).await;
+    let token = rs256(&zendesk_claims_for("1001"), "zendesk_test_private.pem");
+    let (status, body, _) = open_sidebar(&h, Some(&token)).await;
+    assert_eq!(status, 502, "{body}");
+    assert!(
+        body.contains("BT_ZENDESK_API_TOKEN") && body.contains("401"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("zendesk-sandbox-token"),
+        "no credential in the answer"
+    );
+    assert_eq!(zendesk.handle().refused_auth(), 1);
+}

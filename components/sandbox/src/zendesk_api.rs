@@ -12,6 +12,10 @@
 //!   cursor pagination (`page[size]` ≤ 100), `meta.has_more`,
 //!   `meta.after_cursor`, `links.next`.
 //! - Faults ([`HostFault`]): 429 + `Retry-After`, 5xx, hang, store-then-drop.
+//! - `GET /api/v2/users/{id}.json` → `{"user":{"id","name","email","role",
+//!   "active","suspended",…}}` (roles `end-user`, `agent`, `admin`); unknown
+//!   user → 404 `{"error":"RecordNotFound"}`. The broker reads it to learn
+//!   who a signed-URL token's user id is. Seeded with [`SEEDED_USERS`].
 //! - `GET /agent/tickets/{id}`: the ticket's thread as a page (escaped), for
 //!   the demo.
 
@@ -42,6 +46,25 @@ pub struct Comment {
     pub public: bool,
     pub created_at: i64,
 }
+
+/// A Zendesk user, as `GET /api/v2/users/{id}.json` shows one.
+#[derive(Debug, Clone)]
+pub struct ZendeskUser {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    /// `end-user`, `agent` or `admin`.
+    pub role: String,
+}
+
+/// The users every stand-in starts with: the sandbox appliance's reps as
+/// agents (alice, bob, carol) and one end-user.
+pub const SEEDED_USERS: &[(u64, &str, &str, &str)] = &[
+    (1001, "Alice Agent", "alice@example.com", "agent"),
+    (1002, "Bob Agent", "bob@example.com", "agent"),
+    (1003, "Carol Admin", "carol@example.com", "admin"),
+    (2001, "Pat Customer", "pat@customer.example", "end-user"),
+];
 
 #[derive(Clone)]
 pub struct ZendeskConfig {
@@ -78,6 +101,7 @@ struct ZdState {
     tickets: Mutex<BTreeMap<u64, Ticket>>,
     next_id: Mutex<u64>,
     faults: Faults,
+    users: Mutex<BTreeMap<u64, ZendeskUser>>,
 }
 
 /// Controls and contents of a running stand-in (cheap to clone).
@@ -133,6 +157,10 @@ impl ZendeskHandle {
     pub fn refused_auth(&self) -> u64 {
         self.0.faults.refused_auth()
     }
+    /// Adds (or replaces) a user.
+    pub fn add_user(&self, user: ZendeskUser) {
+        self.0.users.lock().expect("users").insert(user.id, user);
+    }
 }
 
 pub struct RunningZendesk {
@@ -169,6 +197,20 @@ pub async fn start(config: ZendeskConfig) -> std::io::Result<RunningZendesk> {
         ),
         next_id: Mutex::new(1000),
         faults: Faults::default(),
+        users: Mutex::new(
+            SEEDED_USERS
+                .iter()
+                .map(|&(id, name, email, role)| {
+                    let user = ZendeskUser {
+                        id,
+                        name: name.into(),
+                        email: email.into(),
+                        role: role.into(),
+                    };
+                    (id, user)
+                })
+                .collect(),
+        ),
     });
     let handle = ZendeskHandle(state.clone());
     let host = serve(config.listen, router(state)).await?;
@@ -180,6 +222,7 @@ fn router(state: Arc<ZdState>) -> Router {
         .route("/api/v2/tickets/{file}", axum::routing::put(update_ticket))
         .route("/api/v2/tickets/{id}/comments.json", get(list_comments))
         .route("/agent/tickets/{id}", get(thread_page))
+        .route("/api/v2/users/{file}", get(show_user))
         .with_state(state)
 }
 
@@ -411,6 +454,45 @@ async fn list_comments(
         "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": page.first().map(|c| c.id.to_string())},
         "links": {"next": next, "prev": serde_json::Value::Null},
     }))
+    .into_response()
+}
+
+/// `GET /api/v2/users/{id}.json` (Show User), for the API user only.
+async fn show_user(
+    State(s): State<Arc<ZdState>>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = refused(&s, &headers) {
+        return r;
+    }
+    let Some(id) = file
+        .strip_suffix(".json")
+        .and_then(|id| id.parse::<u64>().ok())
+    else {
+        return not_found();
+    };
+    let users = s.users.lock().expect("users");
+    let Some(u) = users.get(&id) else {
+        return not_found();
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    Json(serde_json::json!({"user": {
+        "id": u.id,
+        "url": format!("http://{host}/api/v2/users/{}.json", u.id),
+        "name": u.name,
+        "email": u.email,
+        "role": u.role,
+        "active": true,
+        "suspended": false,
+        "verified": true,
+        "locale": "en-US",
+        "time_zone": "UTC",
+        "created_at": rfc3339(1_700_000_000),
+    }}))
     .into_response()
 }
 
