@@ -84,7 +84,10 @@ pub fn write_salesforce(root: &Path, bundle: &Path, out: &Path) -> Result<u64, S
     }
     let problems = super::sfdx::metadata_problems(&files);
     if !problems.is_empty() {
-        return Err(listing("the SFDX metadata would not deploy as shipped", &problems));
+        return Err(listing(
+            "the SFDX metadata would not deploy as shipped",
+            &problems,
+        ));
     }
     files.extend(placed);
     files.insert(
@@ -201,13 +204,20 @@ mod tests {
             }
         }
         let class = fs::read_to_string(src.join("classes/BeyondTrustBrokerToken.cls")).unwrap();
-        assert!(class.contains("new Auth.JWS("), "signs with Auth.JWS and a certificate");
+        assert!(
+            class.contains("new Auth.JWS("),
+            "signs with Auth.JWS and a certificate"
+        );
         for gone in ["generateMac", "Broker_Secret__c", "HS256"] {
             assert!(!class.contains(gone), "the Apex class still has {gone}");
         }
         let mdt = "objects/BeyondTrust_Setting__mdt/fields";
-        assert!(src.join(format!("{mdt}/Certificate_Name__c.field-meta.xml")).is_file());
-        assert!(src.join(format!("{mdt}/Subject_Field__c.field-meta.xml")).is_file());
+        assert!(src
+            .join(format!("{mdt}/Certificate_Name__c.field-meta.xml"))
+            .is_file());
+        assert!(src
+            .join(format!("{mdt}/Subject_Field__c.field-meta.xml"))
+            .is_file());
     }
 
     #[test]

@@ -2,6 +2,15 @@
 //! and the `zendesk-sidebar` bundle, and Zendesk's offline rules for it
 //! ([`validate_zendesk_zip`]): manifest, translations, locations, logos,
 //! file types and sizes, and every reference inside the zip.
+//!
+//! Two modes. By default the sidebar is `assets/iframe.html` and calls the
+//! broker through Zendesk's proxy, which signs a token with the secure
+//! setting `broker_secret` (proxy-signed: the claims are written in the
+//! agent's browser). With [`SIGNED_URLS_ENV`]`=1` and [`BROKER_URL_ENV`] the
+//! manifest's locations are the broker's `POST /zendesk/sidebar` with
+//! `signedUrls: true` ([`signed_urls_manifest`]): Zendesk signs who the agent
+//! is, the broker serves the sidebar with a session bound to that, and no
+//! secret setting is needed.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -24,6 +33,13 @@ pub const ZAF_SDK_URL: &str =
     "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
 /// Where the bundle goes inside the zip: the only folder Zendesk serves.
 const SERVED: &str = "assets/";
+/// `1` (or `true`, `yes`, `on`): package the signed-URL mode (module docs).
+pub const SIGNED_URLS_ENV: &str = "BT_ZENDESK_SIGNED_URLS";
+/// Where the broker answers Zendesk's signed POST with the sidebar.
+pub const SIGNED_SIDEBAR_PATH: &str = "/zendesk/sidebar";
+/// Settings only the proxy-signed mode reads: in the signed-URL mode the
+/// sidebar calls the broker that served it, with the session it was given.
+const PROXY_ONLY_SETTINGS: &[&str] = &["broker_url", "broker_host_id", "broker_secret"];
 
 /// File types Zendesk refuses in an app package (extension or content).
 const BLOCKED_EXTENSIONS: &[&str] = &[
@@ -59,19 +75,31 @@ const PARAMETER_TYPES: &[&str] = &[
 /// deleted.
 pub fn package(root: &Path, dist: &Path, out: &Path, whitelist: &[String]) -> Result<(), String> {
     let zip = out.join("zendesk-app.zip");
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let signed = signed_urls_broker(&var(SIGNED_URLS_ENV), &var(BROKER_URL_ENV))
+        .map_err(|e| format!("zendesk-app.zip: {e}"))?;
     zendesk_files(
         &root.join("zendesk-manifest"),
         &dist.join("zendesk-sidebar"),
         whitelist,
     )
-    .and_then(|files| write_zip(&zip, &files))
+    .and_then(|mut files| {
+        if let Some(broker) = &signed {
+            signed_urls_manifest(&mut files, broker)?;
+        }
+        write_zip(&zip, &files)
+    })
     .map_err(|e| format!("zendesk-app.zip: {e}"))?;
     match validate_zendesk_zip(&zip) {
         Ok(()) => {
             eprintln!(
-                "package: {} ({} bytes)",
+                "package: {} ({} bytes{})",
                 shown(root, &zip),
-                fs::metadata(&zip).map_or(0, |m| m.len())
+                fs::metadata(&zip).map_or(0, |m| m.len()),
+                match &signed {
+                    Some(broker) => format!(", signed URLs: {broker}{SIGNED_SIDEBAR_PATH}"),
+                    None => String::new(),
+                }
             );
             Ok(())
         }
@@ -124,6 +152,66 @@ pub fn domain_whitelist(list: &str, broker_url: &str) -> Result<Vec<String>, Str
         }
     }
     Ok(hosts)
+}
+
+/// The broker URL the signed-URL mode points at, or `None` for the default
+/// (proxy-signed) mode. `flag` is [`SIGNED_URLS_ENV`]'s value, `broker_url`
+/// [`BROKER_URL_ENV`]'s (already checked by [`domain_whitelist`]).
+pub fn signed_urls_broker(flag: &str, broker_url: &str) -> Result<Option<String>, String> {
+    match flag.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(None),
+        "1" | "true" | "yes" | "on" => {
+            let broker = broker_url.trim().trim_end_matches('/');
+            if broker.is_empty() {
+                return Err(format!("{SIGNED_URLS_ENV}=1 needs {BROKER_URL_ENV}, the broker's https base URL: the app's location becomes {BROKER_URL_ENV}{SIGNED_SIDEBAR_PATH}"));
+            }
+            domain_whitelist("", broker)?;
+            Ok(Some(broker.to_owned()))
+        }
+        other => Err(format!(
+            "{SIGNED_URLS_ENV}='{other}': use 1 for the signed-URL mode or leave it unset"
+        )),
+    }
+}
+
+/// Turns the packaged manifest into the signed-URL mode: every location is
+/// `broker` + [`SIGNED_SIDEBAR_PATH`] (keeping its other keys, e.g.
+/// `flexible`), `signedUrls: true`, and the settings only the proxy mode
+/// reads ([`PROXY_ONLY_SETTINGS`], the secret among them) are gone.
+pub fn signed_urls_manifest(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    broker: &str,
+) -> Result<(), String> {
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(files.get("manifest.json").ok_or("manifest.json: missing")?)
+            .map_err(|e| format!("manifest.json: not JSON: {e}"))?;
+    let url = format!("{}{SIGNED_SIDEBAR_PATH}", broker.trim_end_matches('/'));
+    let hosts = manifest["location"]
+        .as_object_mut()
+        .ok_or("manifest.json: location is not an object")?;
+    for locations in hosts.values_mut().filter_map(|l| l.as_object_mut()) {
+        for spec in locations.values_mut() {
+            match spec {
+                serde_json::Value::Object(o) => {
+                    o.insert("url".into(), url.clone().into());
+                }
+                other => *other = url.clone().into(),
+            }
+        }
+    }
+    manifest["signedUrls"] = true.into();
+    if let Some(params) = manifest["parameters"].as_array_mut() {
+        params.retain(|p| {
+            !p["name"]
+                .as_str()
+                .is_some_and(|n| PROXY_ONLY_SETTINGS.contains(&n))
+        });
+    }
+    files.insert(
+        "manifest.json".into(),
+        serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?,
+    );
+    Ok(())
 }
 
 /// Every file of the app zip, by its path inside the zip.
@@ -223,6 +311,7 @@ pub fn ensure_zaf_sdk(html: &str) -> Result<String, String> {
 ///   list, e.g. `["jwt_secret_key"]`) on every secure one; `domainWhitelist`
 ///   an array of strings;
 /// - every location URL either `assets/...` naming a file in the zip, or https;
+///   with `signedUrls: true` every one remote (Zendesk signs only those);
 /// - `translations/<defaultLocale>.json` with `app.name` (and the public-app
 ///   descriptions when not private) and a `label` and `helpText` for every
 ///   parameter; every `translations/*.json` a JSON object named by a locale;
@@ -410,6 +499,7 @@ fn manifest_rules(m: &serde_json::Value, files: &BTreeMap<&str, &Entry>, errors:
         }
     }
 
+    let signed_urls = m.get("signedUrls").and_then(|v| v.as_bool()) == Some(true);
     match m.get("location").and_then(|l| l.as_object()) {
         None => err("location is required".into()),
         Some(hosts) => {
@@ -439,6 +529,9 @@ fn manifest_rules(m: &serde_json::Value, files: &BTreeMap<&str, &Entry>, errors:
                     };
                     if let Some(problem) = location_url_problem(url, files) {
                         err(format!("location.{host}.{name} url '{url}' {problem}"));
+                    }
+                    if signed_urls && !url.contains("://") {
+                        err(format!("location.{host}.{name} url '{url}' is in the zip, but with signedUrls: true Zendesk signs only remote (https) locations: the app would open without a token"));
                     }
                 }
             }

@@ -579,3 +579,86 @@ fn locales_follow_zendesk_names() {
         assert!(!valid_locale(bad), "{bad}");
     }
 }
+
+/// The committed manifest and a fake bundle, packaged in the signed-URL
+/// mode for `broker`.
+fn signed_files(broker: &str) -> BTreeMap<String, Vec<u8>> {
+    let s = Scratch::new("signed");
+    fake_sidebar(&s.0);
+    let whitelist = domain_whitelist("", broker).unwrap();
+    let mut files = zendesk_files(&repo().join("zendesk-manifest"), &s.0, &whitelist).unwrap();
+    signed_urls_manifest(&mut files, broker).unwrap();
+    files
+}
+
+#[test]
+fn the_signed_url_package_points_at_the_broker_and_carries_no_secret_setting() {
+    let files = signed_files("https://bt-broker.example.com/");
+    assert_eq!(check(&files), Ok(()));
+    let m: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(m["signedUrls"], true);
+    for location in ["ticket_sidebar", "new_ticket_sidebar"] {
+        assert_eq!(
+            m["location"]["support"][location],
+            serde_json::json!({"url": "https://bt-broker.example.com/zendesk/sidebar", "flexible": true}),
+            "{location}"
+        );
+    }
+    let names = setting_names(&m);
+    for gone in ["broker_secret", "broker_host_id", "broker_url"] {
+        assert!(!names.contains(&gone), "{gone} in {names:?}");
+    }
+    assert!(names.contains(&"hostname"), "{names:?}");
+    assert!(
+        m["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["secure"] != true),
+        "no secure setting: {m}"
+    );
+    assert_eq!(
+        m["domainWhitelist"],
+        serde_json::json!(["bt-broker.example.com"])
+    );
+    // The default package stays proxy-signed.
+    let m: serde_json::Value = serde_json::from_slice(&good_files()["manifest.json"]).unwrap();
+    assert_eq!(m.get("signedUrls"), None);
+    assert!(setting_names(&m).contains(&"broker_secret"));
+}
+
+#[test]
+fn signed_urls_with_a_location_in_the_zip_are_caught() {
+    let mut files = signed_files("https://bt-broker.example.com");
+    edit_json(&mut files, "manifest.json", |m| {
+        m["location"]["support"]["new_ticket_sidebar"]["url"] = "assets/iframe.html".into();
+    });
+    assert_eq!(
+        violations(&files),
+        ["manifest.json: location.support.new_ticket_sidebar url 'assets/iframe.html' is in the zip, but with signedUrls: true Zendesk signs only remote (https) locations: the app would open without a token"]
+    );
+}
+
+#[test]
+fn the_signed_url_mode_needs_an_https_broker_url() {
+    assert_eq!(signed_urls_broker("", "https://b.example.com"), Ok(None));
+    assert_eq!(signed_urls_broker("0", ""), Ok(None));
+    assert_eq!(
+        signed_urls_broker(" 1 ", " https://b.example.com/ "),
+        Ok(Some("https://b.example.com".to_owned()))
+    );
+    assert_eq!(
+        signed_urls_broker("1", ""),
+        Err("BT_ZENDESK_SIGNED_URLS=1 needs BT_BROKER_URL, the broker's https base URL: the app's location becomes BT_BROKER_URL/zendesk/sidebar".to_owned())
+    );
+    assert!(signed_urls_broker("true", "http://b.example.com")
+        .unwrap_err()
+        .contains("uses http:"));
+    assert_eq!(
+        signed_urls_broker("maybe", "https://b.example.com"),
+        Err(
+            "BT_ZENDESK_SIGNED_URLS='maybe': use 1 for the signed-URL mode or leave it unset"
+                .to_owned()
+        )
+    );
+}
