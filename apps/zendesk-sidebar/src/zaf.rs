@@ -4,9 +4,15 @@
 //! - ticket id, current user and requester from `client.get`, settings from
 //!   `client.metadata()`, location from `client.context()` (the new-ticket
 //!   sidebar has no ticket: the widgets ask to save it first);
-//! - broker calls through `client.request` with Zendesk's JWT signing: the
-//!   secure setting `broker_secret` is only ever named as a placeholder, so
-//!   Zendesk's proxy signs and the secret never reaches this iframe;
+//! - broker calls, in one of two modes:
+//!   - signed URLs (the stronger): the broker served this page to Zendesk's
+//!     signed POST and put a short-lived session for the agent Zendesk
+//!     named into `#bt-broker-session`; the widgets call that broker
+//!     directly with it, and nothing this page says changes who it is for;
+//!   - proxy-signed (the fallback): through `client.request` with Zendesk's
+//!     JWT signing; the secure setting `broker_secret` is only ever named as
+//!     a placeholder, so Zendesk's proxy signs and the secret never reaches
+//!     this iframe, but the claims are written here, in the agent's browser;
 //! - "Email Session Key" writes a public reply, so Zendesk mails the requester;
 //! - `resize` and `colorScheme.changed` as ZAF defines them.
 
@@ -15,7 +21,7 @@ use std::rc::Rc;
 
 use bt_core::settings::Settings;
 use bt_core::InputError;
-use bt_widgets::host::web::{js_prop as prop, js_string as prop_string};
+use bt_widgets::host::web::{js_prop as prop, js_string as prop_string, FetchTransport};
 use bt_widgets::host::{
     Agent, BrokerRequest, BrokerResponse, ColorScheme, HostEvent, LocalFuture, Mail, PageConfig,
     Transport, TransportError,
@@ -68,6 +74,22 @@ pub fn init_client() -> Option<ZafClient> {
     client.is_object().then(|| client.unchecked_into())
 }
 
+/// The element the broker puts the session into (`POST /zendesk/sidebar`).
+const SESSION_ELEMENT_ID: &str = "bt-broker-session";
+
+/// The broker session of the signed-URL mode: the `token` of the JSON in
+/// `#bt-broker-session`, and the origin of the broker that served the page
+/// (the page is the broker's own, so the session goes back to it).
+fn broker_session() -> Option<(String, String)> {
+    let document = web_sys::window()?.document()?;
+    let json = document
+        .get_element_by_id(SESSION_ELEMENT_ID)?
+        .text_content()?;
+    let token = prop_string(&js_sys::JSON::parse(&json).ok()?, "token")?;
+    let origin = prop_string(&prop(&js_sys::global(), "location"), "origin")?;
+    (!token.is_empty()).then_some((origin, token))
+}
+
 /// The app's settings: the installation's parameters in `metadata.settings`,
 /// named as the manifest declares them (the names every host uses). The
 /// secure `broker_secret` is not among them: Zendesk keeps it server-side.
@@ -90,6 +112,8 @@ pub struct ZendeskHost {
     settings: Result<Settings, Vec<InputError>>,
     broker_url: Option<String>,
     host_id: String,
+    /// Signed-URL mode: (broker origin, session) from [`broker_session`].
+    session: Option<(String, String)>,
     listeners: Listeners,
     _handlers: Handlers,
 }
@@ -130,6 +154,7 @@ impl ZendeskHost {
                 .get("broker_url")
                 .map(|u| u.trim_end_matches('/').to_owned()),
             host_id: config.get("broker_host_id").unwrap_or("zendesk").to_owned(),
+            session: broker_session(),
             listeners: Rc::default(),
             _handlers: RefCell::default(),
         })
@@ -251,6 +276,9 @@ impl Host for ZendeskHost {
     }
 
     fn transport(&self) -> Option<Rc<dyn Transport>> {
+        if let Some((broker, session)) = &self.session {
+            return Some(Rc::new(FetchTransport::with_token(broker, session)));
+        }
         let base_url = self.broker_url.clone()?;
         let subject = self.agent.as_ref().and_then(|a| a.email.clone())?;
         Some(Rc::new(ZafTransport {
