@@ -49,6 +49,7 @@
 //! # }
 //! ```
 
+pub mod agiloft_api;
 pub mod autotask_api;
 pub mod command;
 pub mod dev;

@@ -73,6 +73,7 @@ pub struct WritebackConfig {
     pub autotask: Option<AutotaskSinkConfig>,
     pub webhook: Option<WebhookSinkConfig>,
     pub salesforce: Option<super::sinks::salesforce::SalesforceSinkConfig>,
+    pub agiloft: Option<super::sinks::agiloft::AgiloftSinkConfig>,
 }
 
 impl Default for WritebackConfig {
@@ -89,6 +90,7 @@ impl Default for WritebackConfig {
             autotask: None,
             webhook: None,
             salesforce: None,
+            agiloft: None,
         }
     }
 }
@@ -117,6 +119,7 @@ impl std::fmt::Debug for WritebackConfig {
             .field("autotask", &self.autotask)
             .field("webhook", &self.webhook)
             .field("salesforce", &self.salesforce)
+            .field("agiloft", &self.agiloft)
             .finish()
     }
 }
@@ -132,6 +135,7 @@ impl WritebackConfig {
             || self.autotask.is_some()
             || self.webhook.is_some()
             || self.salesforce.is_some()
+            || self.agiloft.is_some()
     }
 }
 
@@ -344,6 +348,7 @@ pub fn load(
         }
     };
     let salesforce = super::sinks::salesforce::config(&value, &sink_url)?;
+    let agiloft = super::sinks::agiloft::config(&value, &sink_url)?;
     let config = WritebackConfig {
         outbound_token,
         state,
@@ -355,11 +360,12 @@ pub fn load(
         autotask,
         webhook,
         salesforce,
+        agiloft,
     };
     if config.enabled() && !config.has_sink() {
         return Err(err(
             if config.outbound_token.is_some() { "BT_OUTBOUND_TOKEN" } else { "BT_POLL_SECONDS" },
-            "the write-back is on but no sink is configured: set BT_ZENDESK_URL, BT_AUTOTASK_URL, BT_SALESFORCE_LOGIN_URL or BT_WEBHOOK_URL (with their credentials)",
+            "the write-back is on but no sink is configured: set BT_ZENDESK_URL, BT_AUTOTASK_URL, BT_SALESFORCE_LOGIN_URL, BT_AGILOFT_URL or BT_WEBHOOK_URL (with their credentials)",
         ));
     }
     Ok(config)

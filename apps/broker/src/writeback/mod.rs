@@ -87,6 +87,57 @@ pub fn random_u64() -> u64 {
     h.finish()
 }
 
+/// The configured sinks, in the order every job is written to them; the
+/// server and `bt-broker doctor` build them here alike.
+pub fn build_sinks(
+    config: &WritebackConfig,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+) -> Result<Vec<Box<dyn Sink>>, String> {
+    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    if let Some(z) = &config.zendesk {
+        sinks.push(Box::new(sinks::zendesk::Zendesk::new(
+            z,
+            connect_timeout,
+            request_timeout,
+        )?));
+    }
+    if let Some(a) = &config.autotask {
+        let api = sinks::autotask::AutotaskApi::new(a, connect_timeout, request_timeout)?;
+        sinks.push(Box::new(sinks::autotask::Autotask::new(api.clone(), a)));
+        // After the note: a ticket Autotask does not know parks the job
+        // at the note, before any time is entered.
+        if let Some(t) = &a.time_entries {
+            sinks.push(Box::new(sinks::autotask_time::AutotaskTimeEntries::new(
+                api,
+                t.clone(),
+            )));
+        }
+    }
+    if let Some(s) = &config.salesforce {
+        sinks.push(Box::new(sinks::salesforce::Salesforce::new(
+            s,
+            connect_timeout,
+            request_timeout,
+        )?));
+    }
+    if let Some(a) = &config.agiloft {
+        sinks.push(Box::new(sinks::agiloft::Agiloft::new(
+            a,
+            connect_timeout,
+            request_timeout,
+        )?));
+    }
+    if let Some(w) = &config.webhook {
+        sinks.push(Box::new(sinks::webhook::Webhook::new(
+            w,
+            connect_timeout,
+            request_timeout,
+        )?));
+    }
+    Ok(sinks)
+}
+
 impl Writeback {
     /// Opens the store, loads the templates (a broken one is refused here)
     /// and builds the sinks. `None` when the write-back is off.
@@ -101,40 +152,7 @@ impl Writeback {
             return Ok(None);
         }
         let templates = render::Templates::load(config.templates_dir.as_deref())?;
-        let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
-        if let Some(z) = &config.zendesk {
-            sinks.push(Box::new(sinks::zendesk::Zendesk::new(
-                z,
-                connect_timeout,
-                request_timeout,
-            )?));
-        }
-        if let Some(a) = &config.autotask {
-            let api = sinks::autotask::AutotaskApi::new(a, connect_timeout, request_timeout)?;
-            sinks.push(Box::new(sinks::autotask::Autotask::new(api.clone(), a)));
-            // After the note: a ticket Autotask does not know parks the job
-            // at the note, before any time is entered.
-            if let Some(t) = &a.time_entries {
-                sinks.push(Box::new(sinks::autotask_time::AutotaskTimeEntries::new(
-                    api,
-                    t.clone(),
-                )));
-            }
-        }
-        if let Some(s) = &config.salesforce {
-            sinks.push(Box::new(sinks::salesforce::Salesforce::new(
-                s,
-                connect_timeout,
-                request_timeout,
-            )?));
-        }
-        if let Some(w) = &config.webhook {
-            sinks.push(Box::new(sinks::webhook::Webhook::new(
-                w,
-                connect_timeout,
-                request_timeout,
-            )?));
-        }
+        let sinks = build_sinks(config, connect_timeout, request_timeout)?;
         let store = Store::open(&config.state).await?;
         let released = store.release_stale_claims().await?;
         if released > 0 {

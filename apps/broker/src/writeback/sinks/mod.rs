@@ -6,8 +6,10 @@
 //! crashed, or the host's answer was lost), it first looks for the note's
 //! marker in the ticket and writes only when it is not there.
 
+pub mod agiloft;
 pub mod autotask;
 pub mod autotask_time;
+pub mod record;
 pub mod salesforce;
 pub mod webhook;
 pub mod zendesk;

@@ -16,9 +16,9 @@
 //! marker and the chat link, control characters dropped, over-long links
 //! moved into the report) rather than refused.
 
+use super::record::{fit, fit_with_link, rfc3339, SessionFields};
 use super::{http_client, status_error, transport, BoxFuture, Note, Sink, SinkError};
 use crate::config::{ConfigError, Secret};
-use crate::writeback::store::Kind;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use serde_json::{Map, Value};
@@ -305,7 +305,7 @@ fn is_case_id(id: &str) -> bool {
 }
 
 /// The record's fields for `note`: the session's for a session, a survey
-/// field for a survey; the Case lookup for both.
+/// field for a survey; the Case lookup for both. Made to fit the object.
 fn record_fields(note: &Note) -> Result<Map<String, Value>, SinkError> {
     let case = note.ticket.trim();
     if !is_case_id(case) {
@@ -314,135 +314,68 @@ fn record_fields(note: &Note) -> Result<Map<String, Value>, SinkError> {
             "the session's external key '{shown}' is not a Salesforce Case id (15 or 18 letters and digits starting 500)"
         )));
     }
+    let r = SessionFields::of(note);
     let mut fields = Map::new();
     fields.insert("Case__c".into(), case.into());
-    let d = &note.data;
-    let chat_url = d["chat_view_url"].as_str().unwrap_or_default();
-    match note.kind {
-        Kind::Session => {
-            let mut moved = Vec::new();
-            for (field, key) in [("Start_Time__c", "start_time"), ("End_Time__c", "end_time")] {
-                if let Some(t) = d[key]["timestamp"].as_i64().and_then(iso8601) {
-                    fields.insert(field.into(), t.into());
-                }
-            }
-            if let Some(s) = d["duration_seconds"].as_u64() {
-                fields.insert("Duration_Seconds__c".into(), s.into());
-            }
-            for (field, key) in [
-                ("Primary_Rep__c", "primary_rep"),
-                ("Primary_Customer__c", "primary_customer"),
-            ] {
-                if let Some(v) = d[key].as_str() {
-                    fields.insert(field.into(), fit(&clean(v), TEXT_LIMIT, "…").into());
-                }
-            }
-            for (field, key, label) in [
-                ("Chat_URL__c", "chat_view_url", "Chat transcript"),
-                ("Recording_URL__c", "recording_view_url", "Recording"),
-            ] {
-                match d[key].as_str().filter(|u| !u.is_empty()) {
-                    Some(u)
-                        if u.chars().count() <= URL_LIMIT
-                            && (u.starts_with("https://") || u.starts_with("http://")) =>
-                    {
-                        fields.insert(field.into(), u.into());
-                    }
-                    // Too long (or odd) for a URL field: kept in the report.
-                    Some(u) => moved.push(format!("{label}: {}", clean(u))),
-                    None => {}
-                }
-            }
-            let mut report = clean(&note.text);
-            for line in moved {
-                report = format!("{line}\n{report}");
-            }
-            fields.insert(
-                "Session_Report__c".into(),
-                fit_long(&report, chat_url).into(),
-            );
-            fields.insert(
-                "Chat_Transcript__c".into(),
-                fit_long(&transcript(d), chat_url).into(),
-            );
+    let mut put = |name: &str, value: Value| {
+        fields.insert(name.into(), value);
+    };
+    for (name, at) in [("Start_Time__c", r.start), ("End_Time__c", r.end)] {
+        if let Some(t) = at.and_then(rfc3339) {
+            put(name, t.into());
         }
-        Kind::CustomerSurvey => {
-            fields.insert(
-                "Customer_Survey__c".into(),
-                fit_long(&clean(&note.text), "").into(),
-            );
+    }
+    if let Some(s) = r.duration_seconds {
+        put("Duration_Seconds__c", s.into());
+    }
+    for (name, value) in [
+        ("Primary_Rep__c", &r.primary_rep),
+        ("Primary_Customer__c", &r.primary_customer),
+    ] {
+        if let Some(v) = value {
+            put(name, fit(v, TEXT_LIMIT, "…").into());
         }
-        Kind::RepSurvey => {
-            fields.insert(
-                "Rep_Survey__c".into(),
-                fit_long(&clean(&note.text), "").into(),
-            );
+    }
+    // A link too long (or odd) for a URL field is kept in the report.
+    let mut moved = String::new();
+    for (name, value, label) in [
+        ("Chat_URL__c", &r.chat_url, "Chat transcript"),
+        ("Recording_URL__c", &r.recording_url, "Recording"),
+    ] {
+        match value {
+            Some(u)
+                if u.chars().count() <= URL_LIMIT
+                    && (u.starts_with("https://") || u.starts_with("http://")) =>
+            {
+                put(name, u.clone().into())
+            }
+            Some(u) => moved.push_str(&format!("{label}: {u}\n")),
+            None => {}
+        }
+    }
+    let long = |text: &str| fit_with_link(text, LONG_TEXT_LIMIT, HOST, r.chat_url.as_deref());
+    if let Some(report) = &r.report {
+        put(
+            "Session_Report__c",
+            long(&format!("{moved}{report}")).into(),
+        );
+    }
+    for (name, value) in [
+        ("Chat_Transcript__c", &r.transcript),
+        ("Customer_Survey__c", &r.customer_survey),
+        ("Rep_Survey__c", &r.rep_survey),
+    ] {
+        if let Some(v) = value {
+            put(name, long(v).into());
         }
     }
     Ok(fields)
 }
 
-/// The chat as text, a line per message: `[2024-12-03 15:26:05 UTC] Name: text`.
-fn transcript(report: &Value) -> String {
-    let mut out = String::new();
-    for message in report["chat"].as_array().into_iter().flatten() {
-        let at = message["timestamp"]
-            .as_i64()
-            .and_then(iso8601)
-            .unwrap_or_default();
-        let who = message["performed_by"]["name"].as_str().unwrap_or("?");
-        let body = message["body"].as_str().unwrap_or_default();
-        out.push_str(&format!(
-            "[{}] {}: {}\n",
-            at.replace('T', " ").replace('Z', " UTC"),
-            who,
-            body
-        ));
-    }
-    clean(out.trim_end())
-}
-
-fn iso8601(secs: i64) -> Option<String> {
-    let t = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
-    t.format(&time::format_description::well_known::Rfc3339)
-        .ok()
-}
-
-/// `text` without the control characters Salesforce refuses (line breaks
-/// and tabs stay).
-fn clean(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-        .collect()
-}
-
-/// `text` cut to a long text field, with a visible marker naming the chat
-/// link when it was cut.
-fn fit_long(text: &str, chat_url: &str) -> String {
-    let whole = if chat_url.is_empty() {
-        String::new()
-    } else {
-        format!(" The whole transcript: {chat_url}")
-    };
-    let marker =
-        format!("\n… [cut at Salesforce's {LONG_TEXT_LIMIT}-character field limit.{whole}]");
-    fit(text, LONG_TEXT_LIMIT, &marker)
-}
-
-/// `text` when it has at most `limit` characters, else its start and
-/// `marker`, `limit` characters in all.
-fn fit(text: &str, limit: usize, marker: &str) -> String {
-    if text.chars().count() <= limit {
-        return text.to_owned();
-    }
-    let keep = limit.saturating_sub(marker.chars().count());
-    let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
-    format!("{}{marker}", &text[..end])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::writeback::store::Kind;
 
     fn note(kind: Kind, ticket: &str, data: Value, text: &str) -> Note {
         Note {
