@@ -6,63 +6,8 @@
 mod writeback_common;
 
 use bt_sandbox::host_api::HostFault;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use writeback_common::*;
-
-/// The broker process, SIGKILLed on drop whatever the test did.
-struct Broker(Child, String);
-
-impl Broker {
-    async fn start(hosts: &Hosts, state: &str, log: &std::path::Path) -> Self {
-        let port = free_port();
-        let listen = format!("127.0.0.1:{port}");
-        let child = Command::new(BIN)
-            .envs(hosts.env(state, &listen))
-            .stdout(Stdio::from(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(log)
-                    .unwrap(),
-            ))
-            .stderr(Stdio::from(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(log)
-                    .unwrap(),
-            ))
-            .spawn()
-            .unwrap();
-        let b = Broker(child, format!("http://{listen}"));
-        for _ in 0..200 {
-            if reqwest::get(format!("{}/healthz", b.1))
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return b;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "bt-broker did not come up: {}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    fn kill9(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        self.kill9();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_flight_then_restart_writes_every_session_exactly_once() {
@@ -84,7 +29,7 @@ async fn kill_9_mid_flight_then_restart_writes_every_session_exactly_once() {
     let mut acked = [false; N];
 
     for round in 0..4 {
-        let mut broker = Broker::start(&hosts, &state, &log).await;
+        let mut broker = Broker::start(&hosts, &state, &log, &[]).await;
         zd.set_fault(Some(HostFault::StoreThenDrop), Some(2));
         for i in (round * N / 4)..((round + 1) * N / 4) {
             let (lsid, key) = &sessions[i];
@@ -97,7 +42,7 @@ async fn kill_9_mid_flight_then_restart_writes_every_session_exactly_once() {
 
     // The appliance sends again whatever got no 200; the restarted broker
     // finishes the rest.
-    let broker = Broker::start(&hosts, &state, &log).await;
+    let broker = Broker::start(&hosts, &state, &log, &[]).await;
     for (i, (lsid, key)) in sessions.iter().enumerate() {
         if !acked[i] {
             assert_eq!(

@@ -12,7 +12,7 @@ use bt_sandbox::autotask_api::{AutotaskConfig, RunningAutotask};
 use bt_sandbox::zendesk_api::{RunningZendesk, ZendeskConfig};
 use bt_sandbox::{RunningSandbox, SandboxConfig};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const TOKEN: &str = "outbound-token-0123456789abcdef";
@@ -223,6 +223,59 @@ pub fn writeback_cli(state: &str, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The real `bt-broker` binary on `state`, logging to `log`; SIGKILLed on
+/// drop whatever the test did.
+pub struct Broker(pub Child, pub String);
+
+impl Broker {
+    /// Starts it with [`Hosts::env`] and `extra` variables; waits for `/healthz`.
+    pub async fn start(hosts: &Hosts, state: &str, log: &Path, extra: &[(&str, &str)]) -> Self {
+        let listen = format!("127.0.0.1:{}", free_port());
+        let out = || {
+            Stdio::from(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(log)
+                    .unwrap(),
+            )
+        };
+        let child = Command::new(BIN)
+            .envs(hosts.env(state, &listen))
+            .envs(extra.iter().copied())
+            .stdout(out())
+            .stderr(out())
+            .spawn()
+            .unwrap();
+        let b = Broker(child, format!("http://{listen}"));
+        for _ in 0..200 {
+            if reqwest::get(format!("{}/healthz", b.1))
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return b;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "bt-broker did not come up: {}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill9(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        self.kill9();
+    }
 }
 
 /// A free loopback port (bound, then released).
