@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod doctor;
 #[cfg(feature = "sandbox")]
 mod sandbox_mode;
 
@@ -47,8 +48,9 @@ mod sandbox_mode {
     about = "Token-brokering backend for BeyondTrust Remote Support widgets"
 )]
 struct Args {
-    /// TOML file with the same keys as the environment (BT_LISTEN, ...).
-    #[arg(long, value_name = "FILE")]
+    /// TOML file with the same keys as the environment (BT_LISTEN, ...);
+    /// also after a subcommand (`bt-broker doctor --config FILE`).
+    #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
     /// Start the embedded sandbox appliance and broker against it, with a
     /// dev host `demo` whose secret is printed at start.
@@ -81,6 +83,15 @@ enum Command {
         #[command(subcommand)]
         action: WritebackAction,
     },
+    /// Checks the configuration, the appliance (DNS, TCP, TLS, OAuth, Command
+    /// and Reporting API), the write-back and, with --rep, a representative;
+    /// one `ok`/`FAIL` line each. Exit 0 when all pass, 1 otherwise.
+    Doctor {
+        /// Also check that this representative (a username, or an agent
+        /// identity BT_REP_MAPPING maps) exists and is logged in.
+        #[arg(long, value_name = "USERNAME")]
+        rep: Option<String>,
+    },
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -112,6 +123,11 @@ async fn writeback(
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Doctor { rep }) = &args.command {
+        // Before the server's runtime: a BT_WORKER_THREADS the server
+        // refuses is one of the doctor's findings, not a reason to stop.
+        return doctor::main(args.config.as_deref(), rep.as_deref());
+    }
     let runtime = match bt_broker::server::runtime() {
         Ok(rt) => rt,
         Err(e) => {

@@ -25,6 +25,9 @@ pub(crate) async fn command(
         Ok(p) => p,
         Err(r) => return r,
     };
+    if let Err(r) = crate::faults::permitted(&s, crate::faults::Api::Command) {
+        return r;
+    }
     match p.get("action").map(String::as_str) {
         Some("generate_session_key") => generate_session_key(&s, &p),
         Some("get_logged_in_reps") => logged_in_reps(&s),

@@ -1,5 +1,6 @@
 //! Fault injection: latency and a forced HTTP status on every API call,
-//! revoking every token, logging a rep in or out; and the `/__sandbox/*`
+//! the account's permission for one API taken away, revoking every token,
+//! logging a rep in or out; and the `/__sandbox/*`
 //! routes that reach the same controls as [`SandboxHandle`] from outside
 //! the process (the e2e tests, broker-bench); and ending a demo session
 //! (`/__sandbox/outbound`, `/__sandbox/end-session`).
@@ -33,6 +34,42 @@ pub(crate) async fn inject(s: &SandboxState) -> Result<(), Response> {
     Ok(())
 }
 
+/// One of the appliance's two APIs, each a permission of the API account
+/// (in /login: Command API access, and "Allow Access to Support Session
+/// Reports and Recordings" for the Reporting API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Command,
+    Reporting,
+}
+
+impl Api {
+    fn bit(self) -> u8 {
+        match self {
+            Api::Command => 1,
+            Api::Reporting => 2,
+        }
+    }
+}
+
+/// Refuses a call (token already checked) to an API the account has no
+/// permission for: 403 with an `<error>`, as the appliance refuses it.
+pub(crate) fn permitted(s: &SandboxState, api: Api) -> Result<(), Response> {
+    if s.refused_apis.load(Ordering::SeqCst) & api.bit() == 0 {
+        return Ok(());
+    }
+    let (ns, what) = match api {
+        Api::Command => (crate::COMMAND_NS, "the Command API"),
+        Api::Reporting => (crate::REPORTING_NS, "the Reporting API"),
+    };
+    let mut r = crate::markup::xml_error(
+        ns,
+        &format!("This API account does not have permission to use {what}"),
+    );
+    *r.status_mut() = StatusCode::FORBIDDEN;
+    Err(r)
+}
+
 /// What a streamed answer is made of: never more than this in memory.
 static CHUNK: [u8; 64 * 1024] = [b' '; 64 * 1024];
 
@@ -53,6 +90,15 @@ fn huge_answer(bytes: u64) -> Response {
 }
 
 impl SandboxHandle {
+    /// Gives the API account its permission for `api` back (`true`) or
+    /// takes it away: its calls then answer 403 while OAuth still works.
+    pub fn set_api_allowed(&self, api: Api, allowed: bool) {
+        match allowed {
+            true => self.0.refused_apis.fetch_and(!api.bit(), Ordering::SeqCst),
+            false => self.0.refused_apis.fetch_or(api.bit(), Ordering::SeqCst),
+        };
+    }
+
     /// Every API call answers 200 with a streamed body of `bytes` (rounded
     /// up to 64 KiB), until `None`.
     pub fn set_huge_answer(&self, bytes: Option<u64>) {

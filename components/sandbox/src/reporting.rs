@@ -79,6 +79,9 @@ pub(crate) async fn reporting(
         Ok(p) => p,
         Err(r) => return r,
     };
+    if let Err(r) = crate::faults::permitted(&s, crate::faults::Api::Reporting) {
+        return r;
+    }
     let report = p.get("generate_report").cloned().unwrap_or_default();
     if report == "SupportCustExitSurvey" || report == "SupportRepExitSurvey" {
         let Some(lsid) = p.get("lsid") else {

@@ -6,7 +6,7 @@ use crate::SandboxConfig;
 use rand::Rng;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -87,6 +87,8 @@ pub struct SandboxState {
     pub(crate) fail_status: AtomicU16,
     /// Bytes of the streamed answer every API call gets instead (0: off).
     pub(crate) huge_answer: AtomicU64,
+    /// The APIs the account has lost its permission for ([`crate::faults::Api`] bits).
+    pub(crate) refused_apis: AtomicU8,
     pub(crate) reps: Mutex<Vec<Rep>>,
     pub(crate) teams: Vec<Team>,
     pub(crate) issues: Vec<Issue>,
@@ -116,6 +118,7 @@ impl SandboxState {
             latency_ms: AtomicU64::new(0),
             fail_status: AtomicU16::new(0),
             huge_answer: AtomicU64::new(0),
+            refused_apis: AtomicU8::new(0),
             reps: Mutex::new(reps),
             teams,
             issues,

@@ -551,6 +551,17 @@ impl Store {
             .map_err(|e| db_err("cannot count the queue", e))
     }
 
+    /// When the last outbound event that queued a job arrived (UNIX ms):
+    /// `bt-broker doctor`'s sign that the appliance reaches the broker.
+    /// Sessions found by polling do not count.
+    pub async fn last_event_at(&self) -> Result<Option<i64>, String> {
+        let sql = "SELECT MAX(received_at) FROM wb_jobs WHERE event <> 'poll'";
+        let n: Result<(Option<i64>,), sqlx::Error> =
+            on_pool!(&self.pool, |p| sqlx::query_as(sql).fetch_one(p).await);
+        n.map(|n| n.0)
+            .map_err(|e| db_err("cannot read the last event's time", e))
+    }
+
     /// A stored number (the polling cursor).
     pub async fn get_mark(&self, name: &str) -> Result<Option<i64>, String> {
         let sql = "SELECT value FROM wb_marks WHERE name = $1";

@@ -9,7 +9,10 @@
 //! [`AutotaskApi`] (the zone's base URL and the three headers) is shared
 //! with the time entry sink (`autotask_time.rs`).
 
-use super::{http_client, numeric_ticket, send, transport, BoxFuture, Note, Sink, SinkError};
+use super::{
+    http_client, numeric_ticket, origin_of, probe, send, transport, BoxFuture, Note, Sink,
+    SinkError, PROBE_TICKET,
+};
 use crate::writeback::config::AutotaskSinkConfig;
 use reqwest::header::HeaderValue;
 use std::time::Duration;
@@ -177,6 +180,21 @@ impl Sink for Autotask {
                 )
                 .json(&body);
             send(HOST, &format!("ticket {id}"), request).await.map(drop)
+        })
+    }
+
+    /// Reads the probe ticket's notes: the read a retry makes.
+    fn check(&self) -> BoxFuture<'_, Result<String, SinkError>> {
+        Box::pin(async move {
+            let url = self
+                .api
+                .url(&format!("Tickets/{PROBE_TICKET}/Notes"), &[])?;
+            let request = self.api.request(reqwest::Method::GET, url.as_str());
+            probe(HOST, request).await?;
+            Ok(format!(
+                "{} accepts the API user (ticket notes read)",
+                origin_of(&self.api.base)
+            ))
         })
     }
 }

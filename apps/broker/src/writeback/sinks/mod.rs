@@ -79,6 +79,58 @@ pub trait Sink: Send + Sync {
 
     /// Writes `note` into its ticket.
     fn write<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<(), SinkError>>;
+
+    /// An authenticated read that writes nothing (`bt-broker doctor`): what
+    /// was checked, or why it failed. Never names a secret. A sink with
+    /// nothing to read leaves its credentials to its first delivery.
+    fn check(&self) -> BoxFuture<'_, Result<String, SinkError>> {
+        Box::pin(async {
+            Ok("no credentials check for this sink: its first delivery shows them (bt-broker writeback status)".into())
+        })
+    }
+}
+
+/// The ticket a sink's [`Sink::check`] reads. Hosts refuse bad credentials
+/// before they look a ticket up, so "no such ticket" proves them too.
+pub const PROBE_TICKET: u64 = 1;
+
+/// Sends a [`Sink::check`] read: the status when the host accepted the
+/// credentials (a success, or a JSON 404 for a ticket that does not
+/// exist), else the failure. 401/403 say only that the credentials were
+/// refused; the doctor names the variables to fix.
+pub async fn probe(
+    host: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<reqwest::StatusCode, SinkError> {
+    let resp = request.send().await.map_err(|e| transport(host, &e))?;
+    let status = resp.status();
+    let json = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    match status.as_u16() {
+        _ if status.is_success() => Ok(status),
+        404 if json => Ok(status),
+        401 | 403 => Err(SinkError::Permanent(format!(
+            "{host} refused the broker's credentials (HTTP {})",
+            status.as_u16()
+        ))),
+        _ => Err(status_error(
+            host,
+            &format!("ticket {PROBE_TICKET}"),
+            status,
+            resp.headers(),
+        )),
+    }
+}
+
+/// `scheme://host[:port]` of `url`, for a line an admin reads: a URL's
+/// path or query may carry credentials (some receivers take them there).
+pub fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| "(not a URL)".into())
 }
 
 /// Writes `note` through `sink` unless the ticket already holds it, which

@@ -83,6 +83,31 @@ impl Sink for Webhook {
             send(HOST, "the delivery", request).await.map(drop)
         })
     }
+
+    /// A receiver has nothing to read and a POST would be a delivery: an
+    /// unsigned GET shows that it answers; the secret is checked by the
+    /// receiver on every delivery.
+    fn check(&self) -> BoxFuture<'_, Result<String, SinkError>> {
+        Box::pin(async move {
+            let resp = self
+                .http
+                .get(&self.url)
+                .send()
+                .await
+                .map_err(|e| super::transport(HOST, &e))?;
+            let status = resp.status().as_u16();
+            if status >= 500 {
+                return Err(SinkError::Retry {
+                    reason: format!("{HOST} answered HTTP {status}"),
+                    after: None,
+                });
+            }
+            Ok(format!(
+                "{} answers (HTTP {status} to an unsigned GET); it checks BT_WEBHOOK_SECRET on each delivery",
+                super::origin_of(&self.url)
+            ))
+        })
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,10 @@
 //! (`GET /api/v2/tickets/{id}/comments.json`, cursor pagination, following
 //! `links.next` while `meta.has_more`) and the note's marker looked for.
 
-use super::{http_client, numeric_ticket, send, transport, BoxFuture, Note, Sink, SinkError};
+use super::{
+    http_client, numeric_ticket, origin_of, probe, send, transport, BoxFuture, Note, Sink,
+    SinkError, PROBE_TICKET,
+};
 use crate::writeback::config::ZendeskSinkConfig;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use std::time::Duration;
@@ -103,6 +106,22 @@ impl Sink for Zendesk {
                 .header(AUTHORIZATION, self.auth.clone())
                 .json(&body);
             send(HOST, &format!("ticket {id}"), request).await.map(drop)
+        })
+    }
+
+    /// Reads one comment of the probe ticket: the read a retry makes.
+    fn check(&self) -> BoxFuture<'_, Result<String, SinkError>> {
+        Box::pin(async move {
+            let url = format!(
+                "{}/api/v2/tickets/{PROBE_TICKET}/comments.json?page[size]=1",
+                self.base
+            );
+            let request = self.http.get(url).header(AUTHORIZATION, self.auth.clone());
+            probe(HOST, request).await?;
+            Ok(format!(
+                "{} accepts the API token (ticket comments read)",
+                origin_of(&self.base)
+            ))
         })
     }
 }
