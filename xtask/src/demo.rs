@@ -78,11 +78,17 @@ pub fn demo(args: &[String]) -> Result {
             .ok_or("--port: must be between 1 and 65535")?,
         None => 8080,
     };
+    // Before the setup and the builds (minutes), and before any URL is
+    // printed: a demo that cannot listen would print addresses of whatever
+    // else holds the port.
+    port_is_free(port)?;
     crate::setup::setup()?;
     crate::build::build()?;
     crate::package::package()?;
     step("starting the broker with its sandbox appliance");
     build_broker()?;
+    // Again: the builds took minutes, something else may have taken it since.
+    port_is_free(port)?;
     let base = format!("http://127.0.0.1:{port}");
     eprintln!("\nDemo at {base}/ (Ctrl-C to stop):");
     for (path, what) in DEMO_PAGES {
@@ -91,6 +97,22 @@ pub fn demo(args: &[String]) -> Result {
     eprintln!();
     // The broker handles Ctrl-C itself and shuts down gracefully.
     run(&mut broker_command(port))
+}
+
+/// Whether the demo can listen on 127.0.0.1:`port`; if not, one line
+/// naming the port and how to choose another.
+pub fn port_is_free(port: u16) -> Result {
+    match std::net::TcpListener::bind(("127.0.0.1", port)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => Err(format!(
+            "port {port} is already in use on 127.0.0.1: stop what listens there, or choose another port with `cargo xtask demo --port N`"
+        )
+        .into()),
+        Err(e) => Err(format!(
+            "cannot listen on 127.0.0.1:{port} ({e}): choose another port with `cargo xtask demo --port N`"
+        )
+        .into()),
+    }
 }
 
 /// The production broker (release-native, without the `sandbox` feature),
@@ -119,4 +141,23 @@ pub fn build_production_broker(also: &[&str]) -> Result<std::path::PathBuf> {
         run(&mut c)?;
     }
     Ok(target_dir().join("release-native/bt-broker"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::port_is_free;
+
+    #[test]
+    fn a_taken_port_is_named_with_how_to_choose_another() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let message = port_is_free(port).unwrap_err().to_string();
+        assert!(
+            message.contains(&format!("port {port} is already in use"))
+                && message.contains("--port N"),
+            "{message}"
+        );
+        drop(taken);
+        assert!(port_is_free(port).is_ok(), "free once released");
+    }
 }
