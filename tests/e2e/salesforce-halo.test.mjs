@@ -113,10 +113,10 @@ test('Halo: the asset button opens our page with the asset prefilled, Jump To bu
   const [popup] = await Promise.all([s.context.waitForEvent('page'), s.page.getByRole('link', { name: 'BeyondTrust Jump To' }).click()]);
   popup.on('console', (m) => { if (m.type() === 'error') s.errors.push(m.text()); });
   await waitReady(popup);
-  const form = popup.getByRole('form', { name: 'Jump To', exact: true });
+  const form = popup.getByRole('form', { name: 'Pinned Jump Client', exact: true });
   assert.equal(await form.getByLabel('Jump Client search', { exact: true }).inputValue(), 'PC-0042');
   const before = s.links.length;
-  await form.getByRole('button', { name: 'Jump To', exact: true }).click();
+  await form.getByRole('button', { name: 'Start Jump Client Session', exact: true }).click();
   const { url, params } = await nextLink(s.links, before);
   assert.equal(url.pathname, '/api/client_script');
   assert.equal(params.action, 'start_pinned_client_session');
@@ -124,6 +124,18 @@ test('Halo: the asset button opens our page with the asset prefilled, Jump To bu
   assert.equal(params['session.custom.external_key'], '88');
   await assertAccessible(popup, 'halo page');
   await assertAccessible(s.page, 'halo demo page');
+  assert.deepEqual(s.errors, []);
+});
+
+test('Halo: opened without an asset, the page says where it opens from, not "save the ticket first"', async () => {
+  const s = await openPage(suite.browser);
+  await s.page.goto(`${suite.broker.url}/apps/halo/index.html`);
+  await waitReady(s.page);
+  const text = await s.page.locator('body').innerText();
+  assert.ok(!/save the ticket/i.test(text), text);
+  assert.match(text, /button of an asset/);
+  assert.equal(await s.page.getByRole('alert').count(), 1);
+  assert.equal(await s.page.getByRole('button').count(), 0, 'nothing to jump with');
   assert.deepEqual(s.errors, []);
 });
 
@@ -157,15 +169,15 @@ async function hostedHalo(t) {
   return { config, base: `${server.origin}${HALO_PATH}` };
 }
 
-/** Opens the page at `url`, picks Jump To, jumps; returns the client_script link. */
+/** Opens the page at `url`, picks the pinned Jump Client, jumps; returns the client_script link. */
 async function haloJump(s, url) {
   await s.page.goto(url);
   await waitReady(s.page);
-  await pickJumpMethod(s.page, 'Jump To');
-  const form = s.page.getByRole('form', { name: 'Jump To', exact: true });
+  await pickJumpMethod(s.page, 'Pinned Jump Client');
+  const form = s.page.getByRole('form', { name: 'Pinned Jump Client', exact: true });
   assert.equal(await form.getByLabel('Jump Client search', { exact: true }).inputValue(), INVENTORY_NUMBER);
   const before = s.links.length;
-  await form.getByRole('button', { name: 'Jump To', exact: true }).click();
+  await form.getByRole('button', { name: 'Start Jump Client Session', exact: true }).click();
   return nextLink(s.links, before);
 }
 
@@ -195,5 +207,5 @@ test('Halo package: hosted without config.json, the page tells the agent config.
   const s = await openPage(suite.browser);
   await s.page.goto(`${server.origin}${HALO_PATH}${guideButtonUrl().replaceAll('${INVENTORY_NUMBER}', INVENTORY_NUMBER)}`);
   await s.page.getByText('config.json', { exact: false }).first().waitFor({ timeout: 15000 });
-  assert.equal(await s.page.getByRole('button', { name: 'Jump To', exact: true }).count(), 0, 'nothing to jump with');
+  assert.equal(await s.page.getByRole('button', { name: 'Start Jump Client Session', exact: true }).count(), 0, 'nothing to jump with');
 });

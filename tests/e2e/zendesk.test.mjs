@@ -42,7 +42,7 @@ test('Zendesk: Email Session Key adds a public reply with the key and URL', asyn
 });
 
 const JUMPS = [
-  { form: 'Jump To', fill: { 'Jump Client search': 'Front Desk PC' }, action: 'start_pinned_client_session', expect: { search_string: 'Front Desk PC' } },
+  { form: 'Pinned Jump Client', button: 'Start Jump Client Session', fill: { 'Jump Client search': 'Front Desk PC' }, action: 'start_pinned_client_session', expect: { search_string: 'Front Desk PC' } },
   { form: 'Push and Start Local', fill: { Hostname: 'PC-0042' }, action: 'push_and_start_local', expect: { hostname: 'pc-0042' } },
   { form: 'Push and Start Remote', fill: { 'Hostname or IP address': '10.1.2.3' }, select: { Jumpoint: 'Head Office' }, action: 'push_and_start_remote', expect: { target: '10.1.2.3', jumpoint: 'Head Office' } },
   { form: 'Start RDP Session', fill: { 'Hostname or IP address': 'srv-01' }, select: { Jumpoint: 'Network01' }, action: 'start_rdp_session', expect: { target: 'srv-01', jumpoint: 'Network01' } },
@@ -59,7 +59,7 @@ test('Zendesk: every Jump form opens the right client_script URL with the ticket
     for (const [label, value] of Object.entries(j.fill)) await form.getByLabel(label, { exact: true }).fill(value);
     for (const [label, value] of Object.entries(j.select || {})) await form.getByLabel(label, { exact: true }).selectOption(value);
     const before = z.links.length;
-    await form.getByRole('button', { name: j.form, exact: true }).click();
+    await form.getByRole('button', { name: j.button || j.form, exact: true }).click();
     const { url, params } = await nextLink(z.links, before);
     assert.equal(url.pathname, '/api/client_script', j.form);
     assert.equal(params.type, 'rep');

@@ -13,7 +13,7 @@ use bt_core::settings::Settings;
 use bt_core::InputError;
 use bt_widgets::host::web::{js_prop as prop, js_string as prop_string};
 use bt_widgets::host::{Agent, ColorScheme, FetchTransport, PageConfig, Transport, TransportError};
-use bt_widgets::Host;
+use bt_widgets::{Host, RecordKind};
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -188,6 +188,10 @@ impl SalesforceHost {
 impl Host for SalesforceHost {
     fn record_id(&self) -> Option<String> {
         self.record_id.clone()
+    }
+
+    fn record_kind(&self) -> RecordKind {
+        RecordKind::Case
     }
 
     fn settings(&self) -> Result<Settings, Vec<InputError>> {

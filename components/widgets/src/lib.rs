@@ -49,7 +49,7 @@ pub use {case_id::CaseId, jump::JumpTo, session_key::ConsoleSessionKey};
 pub use {history::SessionHistory, session_key::SessionKeyPanel};
 
 pub use host::web::mark_ready;
-pub use host::{ColorScheme, Host, HostEvent, Opened, StandaloneHost};
+pub use host::{ColorScheme, Host, HostEvent, Opened, RecordKind, StandaloneHost};
 pub use i18n::Lang;
 
 /// What every widget reads: the host, and the reactive state the host can
@@ -63,6 +63,7 @@ pub struct Ctx {
     settings: Arc<SendWrapper<Result<Settings, Vec<InputError>>>>,
     /// The broker failures on screen (see `ui::broker_error`), so one
     /// failure reaching several widgets is spelled out once.
+    #[cfg(feature = "broker")]
     pub(crate) errors_shown: RwSignal<Vec<ui::ShownError>>,
 }
 
@@ -75,6 +76,7 @@ impl Ctx {
             record: RwSignal::new(host.record_id().filter(|r| !r.trim().is_empty())),
             host: SendWrapper::new(host),
             settings,
+            #[cfg(feature = "broker")]
             errors_shown: RwSignal::new(Vec::new()),
         }
     }

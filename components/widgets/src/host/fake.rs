@@ -22,6 +22,7 @@ struct Rule {
 #[derive(Default)]
 struct State {
     record: Option<String>,
+    record_kind: super::RecordKind,
     raw: RawSettings,
     locale: String,
     scheme: ColorScheme,
@@ -82,6 +83,12 @@ impl FakeHost {
             locale: "en-US".into(),
             ..State::default()
         })))
+    }
+
+    /// The host calls its record a case.
+    pub fn case_record(self) -> Self {
+        self.0.borrow_mut().record_kind = super::RecordKind::Case;
+        self
     }
 
     pub fn record(self, id: Option<&str>) -> Self {
@@ -229,6 +236,10 @@ impl Transport for FakeHost {
 impl Host for FakeHost {
     fn record_id(&self) -> Option<String> {
         self.0.borrow().record.clone()
+    }
+
+    fn record_kind(&self) -> super::RecordKind {
+        self.0.borrow().record_kind
     }
 
     fn settings(&self) -> Result<Settings, Vec<InputError>> {

@@ -64,6 +64,14 @@ impl ColorScheme {
     }
 }
 
+/// What the host calls the record the widgets serve (how the texts name it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecordKind {
+    #[default]
+    Ticket,
+    Case,
+}
+
 /// What happened to a link the widget asked the host to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opened {
@@ -152,6 +160,11 @@ pub trait Host {
     /// The ticket / case / request id, `None` while the ticket is unsaved
     /// (agent widgets then ask to save it first).
     fn record_id(&self) -> Option<String>;
+
+    /// What the host calls its record ("ticket" unless said otherwise).
+    fn record_kind(&self) -> RecordKind {
+        RecordKind::Ticket
+    }
 
     /// The admin settings, validated by core (errors are shown to the agent).
     fn settings(&self) -> Result<Settings, Vec<InputError>>;

@@ -58,17 +58,20 @@ pub static AGENT: AgentText = AgentText {
     copy_failed: "Kopieren nicht möglich. Markieren Sie den Text und kopieren Sie ihn selbst.",
     case_id: "Fall-ID",
     case_id_hint: "Dies ist der externe Schlüssel: Geben Sie ihn in der Mitarbeiterkonsole ein, um eine anderswo gestartete Sitzung diesem Ticket zuzuordnen.",
+    case_id_hint_case: "Dies ist der externe Schlüssel: Geben Sie ihn in der Mitarbeiterkonsole ein, um eine anderswo gestartete Sitzung diesem Fall zuzuordnen.",
 };
 
 #[cfg(feature = "agent")]
 pub static JUMP: JumpText = JumpText {
-    m_pinned: "Springen zu",
+    m_pinned: "Angehefteter Jump Client",
     m_local: "Lokal übertragen und starten",
     m_remote: "Remote übertragen und starten",
     m_rdp: "RDP-Sitzung starten",
     m_shell: "Shell-Sitzung starten",
     m_vpro: "vPro-Sitzung starten",
     m_vnc: "VNC-Sitzung starten",
+    title: "Zu einem Computer springen",
+    b_pinned: "Jump-Client-Sitzung starten",
     f_method: "Jump-Methode",
     f_search: "Jump-Client suchen",
     f_hostname: "Hostname",

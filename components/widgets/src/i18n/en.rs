@@ -59,17 +59,20 @@ pub static AGENT: AgentText = AgentText {
     copy_failed: "Could not copy. Select the text and copy it yourself.",
     case_id: "Case ID",
     case_id_hint: "This is the External Key: type it in the representative console to attach a session started elsewhere to this ticket.",
+    case_id_hint_case: "This is the External Key: type it in the representative console to attach a session started elsewhere to this case.",
 };
 
 #[cfg(feature = "agent")]
 pub static JUMP: JumpText = JumpText {
-    m_pinned: "Jump To",
+    m_pinned: "Pinned Jump Client",
     m_local: "Push and Start Local",
     m_remote: "Push and Start Remote",
     m_rdp: "Start RDP Session",
     m_shell: "Start Shell Session",
     m_vpro: "Start vPro Session",
     m_vnc: "Start VNC Session",
+    title: "Jump to a computer",
+    b_pinned: "Start Jump Client Session",
     f_method: "Jump method",
     f_search: "Jump Client search",
     f_hostname: "Hostname",

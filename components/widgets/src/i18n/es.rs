@@ -59,17 +59,20 @@ pub static AGENT: AgentText = AgentText {
     copy_failed: "No se pudo copiar. Seleccione el texto y cópielo usted.",
     case_id: "ID del caso",
     case_id_hint: "Esta es la clave externa: escríbala en la consola del representante para asociar a este ticket una sesión iniciada en otro lugar.",
+    case_id_hint_case: "Esta es la clave externa: escríbala en la consola del representante para asociar a este caso una sesión iniciada en otro lugar.",
 };
 
 #[cfg(feature = "agent")]
 pub static JUMP: JumpText = JumpText {
-    m_pinned: "Saltar a",
+    m_pinned: "Jump Client anclado",
     m_local: "Enviar e iniciar en local",
     m_remote: "Enviar e iniciar en remoto",
     m_rdp: "Iniciar sesión RDP",
     m_shell: "Iniciar sesión de shell",
     m_vpro: "Iniciar sesión vPro",
     m_vnc: "Iniciar sesión VNC",
+    title: "Saltar a un equipo",
+    b_pinned: "Iniciar sesión de Jump Client",
     f_method: "Método de Jump",
     f_search: "Buscar cliente Jump",
     f_hostname: "Nombre de host",

@@ -58,17 +58,20 @@ pub static AGENT: AgentText = AgentText {
     copy_failed: "Copie impossible. Sélectionnez le texte et copiez-le vous-même.",
     case_id: "ID du dossier",
     case_id_hint: "Ceci est la clé externe : saisissez-la dans la console du technicien pour rattacher à ce ticket une session démarrée ailleurs.",
+    case_id_hint_case: "Ceci est la clé externe : saisissez-la dans la console du technicien pour rattacher à cette requête une session démarrée ailleurs.",
 };
 
 #[cfg(feature = "agent")]
 pub static JUMP: JumpText = JumpText {
-    m_pinned: "Accéder à",
+    m_pinned: "Jump Client épinglé",
     m_local: "Transférer et démarrer en local",
     m_remote: "Transférer et démarrer à distance",
     m_rdp: "Démarrer une session RDP",
     m_shell: "Démarrer une session Shell",
     m_vpro: "Démarrer une session vPro",
     m_vnc: "Démarrer une session VNC",
+    title: "Accéder à un ordinateur",
+    b_pinned: "Démarrer la session Jump Client",
     f_method: "Méthode de Jump",
     f_search: "Recherche de client Jump",
     f_hostname: "Nom d'hôte",

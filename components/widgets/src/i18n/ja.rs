@@ -58,17 +58,20 @@ pub static AGENT: AgentText = AgentText {
     copy_failed: "コピーできませんでした。テキストを選択して手動でコピーしてください。",
     case_id: "ケース ID",
     case_id_hint: "これは外部キーです。別の場所で開始したセッションをこのチケットに関連付けるには、担当者コンソールでこのキーを入力してください。",
+    case_id_hint_case: "これは外部キーです。別の場所で開始したセッションをこのケースに関連付けるには、担当者コンソールでこのキーを入力してください。",
 };
 
 #[cfg(feature = "agent")]
 pub static JUMP: JumpText = JumpText {
-    m_pinned: "ジャンプ",
+    m_pinned: "固定された Jump Client",
     m_local: "ローカルでプッシュして開始",
     m_remote: "リモートでプッシュして開始",
     m_rdp: "RDP セッションを開始",
     m_shell: "シェルセッションを開始",
     m_vpro: "vPro セッションを開始",
     m_vnc: "VNC セッションを開始",
+    title: "コンピューターへジャンプ",
+    b_pinned: "Jump Client セッションを開始",
     f_method: "ジャンプ方法",
     f_search: "Jump クライアントを検索",
     f_hostname: "ホスト名",

@@ -132,13 +132,13 @@ pub struct Common {
 #[cfg(feature = "agent")]
 catalogue!(
     /// Shared by the agent widgets (and the case ID).
-    AgentText { save_first, copy, copied, copy_failed, case_id, case_id_hint }
+    AgentText { save_first, copy, copied, copy_failed, case_id, case_id_hint, case_id_hint_case }
 );
 
 #[cfg(feature = "agent")]
 catalogue!(
     /// Jump To.
-    JumpText { m_pinned, m_local, m_remote, m_rdp, m_shell, m_vpro, m_vnc, f_method, f_search, f_hostname, f_target, f_jumpoint, f_username, f_display_size, f_quality, f_console, f_protocol, f_port, f_terminal, more_options, default_option, none_option, primary_display, all_displays, q_low, q_performance, q_performance_quality, q_quality, placeholder_host, placeholder_search, no_methods, needs_jumpoint_ask_admin, jump_sent }
+    JumpText { m_pinned, m_local, m_remote, m_rdp, m_shell, m_vpro, m_vnc, title, b_pinned, f_method, f_search, f_hostname, f_target, f_jumpoint, f_username, f_display_size, f_quality, f_console, f_protocol, f_port, f_terminal, more_options, default_option, none_option, primary_display, all_displays, q_low, q_performance, q_performance_quality, q_quality, placeholder_host, placeholder_search, no_methods, needs_jumpoint_ask_admin, jump_sent }
 );
 
 #[cfg(feature = "agent")]

@@ -130,7 +130,7 @@ pub fn JumpTo(
     }));
     view! {
         <section class="bt-widget bt-jump">
-            <h2 class="bt-title">{tr!(lang, jump.m_pinned)}</h2>
+            <h2 class="bt-title">{tr!(lang, jump.title)}</h2>
             {body}
         </section>
     }
@@ -552,6 +552,16 @@ fn JumpForm(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| link.submit(ctx.host(), &ev);
     let label = Signal::derive(move || method_label(jump(lang.get()), method));
+    // What the button does; the pinned client's method name alone would
+    // not say it (and would repeat the list's choice word for word).
+    let button = Signal::derive(move || {
+        let a = jump(lang.get());
+        if method == JumpMethod::Pinned {
+            a.b_pinned
+        } else {
+            method_label(a, method)
+        }
+    });
 
     view! {
         <form class="bt-form bt-jump-form" data-method=method.as_str() aria-label=label on:submit=submit
@@ -564,7 +574,7 @@ fn JumpForm(
                     <div class="bt-jump-fields">{more.into_iter().map(field).collect_view()}</div>
                 </details>
             })}
-            <button type="submit" class="bt-button bt-primary">{label}</button>
+            <button type="submit" class="bt-button bt-primary">{button}</button>
             {message_line("bt-field-error", Some("alert"), errors.elsewhere())}
             {link_result(outcome, tr!(lang, jump.jump_sent))}
         </form>

@@ -51,6 +51,7 @@ pub fn broker_headline(lang: Lang, e: &BrokerError) -> &'static str {
 
 /// A broker failure on screen: its id, what tells it apart (code and
 /// detail), and its element (for its place on the page).
+#[cfg(feature = "broker")]
 #[derive(Clone)]
 pub struct ShownError {
     id: String,

@@ -59,3 +59,18 @@ async fn copy_button_works_from_the_keyboard() {
     assert!(button.text_content().unwrap().contains("Copy"));
     assert!(button.text_content().unwrap().contains("Case ID"));
 }
+
+#[wasm_bindgen_test]
+async fn on_a_case_the_hint_says_case() {
+    let host = FakeHost::new().case_record().record(Some("5003000000D8cuIAAR"));
+    let m = mount(&host, || view! { <CaseId/> });
+    settle().await;
+    let hint = m.text_of(".bt-case-id .bt-hint");
+    assert!(hint.ends_with("to this case."), "{hint}");
+    assert!(!hint.contains("ticket"), "{hint}");
+    // A ticketing host keeps "ticket".
+    let host = FakeHost::new();
+    let m = mount(&host, || view! { <CaseId/> });
+    settle().await;
+    assert!(m.text_of(".bt-case-id .bt-hint").ends_with("to this ticket."));
+}

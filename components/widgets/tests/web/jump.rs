@@ -65,7 +65,7 @@ async fn renders_every_allowed_form_with_the_guides_labels() {
     assert_eq!(
         buttons,
         [
-            "Jump To",
+            "Start Jump Client Session",
             "Push and Start Local",
             "Push and Start Remote",
             "Start RDP Session",
@@ -462,7 +462,7 @@ async fn one_form_at_a_time_behind_the_jump_method_list() {
     assert_eq!(
         options,
         [
-            "Jump To",
+            "Pinned Jump Client",
             "Push and Start Local",
             "Push and Start Remote",
             "Start RDP Session",
@@ -529,7 +529,10 @@ async fn a_method_without_a_jumpoint_is_left_out_and_the_agent_told_whom_to_ask(
         .iter()
         .map(|o| o.text_content().unwrap())
         .collect();
-    assert_eq!(offered, ["Jump To", "Push and Start Local", "Start VNC Session"]);
+    assert_eq!(
+        offered,
+        ["Pinned Jump Client", "Push and Start Local", "Start VNC Session"]
+    );
     let notices: Vec<String> = m
         .all(".bt-jump-unavailable")
         .iter()
@@ -549,4 +552,35 @@ async fn a_method_without_a_jumpoint_is_left_out_and_the_agent_told_whom_to_ask(
         (p["action"].as_str(), p["hostname"].as_str()),
         ("push_and_start_local", "pc-17")
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_title_the_first_method_and_its_button_say_different_things() {
+    let host = FakeHost::new();
+    let m = jump_to(&host).await;
+    let title = m.text_of(".bt-jump .bt-title");
+    let method = m.text_of("select[name=method] option[value=pinned]");
+    let button = m.text_of(&format!("{} button[type=submit]", form("pinned")));
+    assert_eq!(
+        (title.as_str(), method.as_str(), button.as_str()),
+        ("Jump to a computer", "Pinned Jump Client", "Start Jump Client Session")
+    );
+    // The form is named by its method.
+    assert_eq!(
+        m.get(&form("pinned")).get_attribute("aria-label").as_deref(),
+        Some("Pinned Jump Client")
+    );
+    for lang in ["de", "fr", "es", "ja"] {
+        host.emit(HostEvent::Locale(lang.into()));
+        settle().await;
+        let texts = [
+            m.text_of(".bt-jump .bt-title"),
+            m.text_of("select[name=method] option[value=pinned]"),
+            m.text_of(&format!("{} button[type=submit]", form("pinned"))),
+        ];
+        assert!(
+            texts[0] != texts[1] && texts[1] != texts[2] && texts[0] != texts[2],
+            "{lang}: {texts:?}"
+        );
+    }
 }
