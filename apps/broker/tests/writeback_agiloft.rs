@@ -123,3 +123,44 @@ async fn a_refused_sign_in_is_parked_with_agiloft_s_words() {
     assert!(ag.handle().records().is_empty());
     broker.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_session_and_its_survey_written_at_the_same_time_make_one_record() {
+    let hosts = Hosts::start(false).await;
+    // Agiloft's pause after each call makes the two jobs' calls overlap.
+    let ag = agiloft_api::start(AgiloftConfig {
+        ws_delay: Duration::from_millis(300),
+        ..AgiloftConfig::default()
+    })
+    .await
+    .unwrap();
+    let agh = ag.handle();
+    let dir = TempDir::new("ag-race");
+    let password = AgiloftConfig::default().password;
+    let broker = hosts
+        .broker(&dir.sqlite(), only_agiloft(&ag, &password))
+        .await;
+    let sb = hosts.sandbox.handle();
+    let lsid = sb.add_demo_session(Some(TICKET));
+    let (url, end, survey) = (
+        broker.url(),
+        end_event(&lsid, TICKET),
+        survey_event(&lsid, TICKET),
+    );
+    let (a, b) = tokio::join!(
+        post_event(&url, TOKEN, &end),
+        post_event(&url, TOKEN, &survey)
+    );
+    assert_eq!((a, b), (200, 200));
+    wait_for("both jobs done", T, || {
+        let out = status(&dir.sqlite());
+        out.contains("0 pending") && out.contains("2 done")
+    })
+    .await;
+    let records = agh.records_where("bt_lsid", &lsid);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(
+        records[0].1.contains_key("bt_report") && records[0].1.contains_key("bt_customer_survey")
+    );
+    broker.shutdown().await;
+}

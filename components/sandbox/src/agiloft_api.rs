@@ -40,6 +40,9 @@ pub struct AgiloftConfig {
     pub columns: Vec<String>,
     /// How long a token lives.
     pub token_lifetime: Duration,
+    /// Agiloft pauses after every web service call (its `WSDelay`, 1 s by
+    /// default); 0 here unless a test wants calls to overlap.
+    pub ws_delay: Duration,
 }
 
 impl Default for AgiloftConfig {
@@ -67,6 +70,7 @@ impl Default for AgiloftConfig {
             table: "bomgar_session_details".into(),
             columns: columns.iter().map(|c| format!("bt_{c}")).collect(),
             token_lifetime: Duration::from_secs(15 * 60),
+            ws_delay: Duration::ZERO,
         }
     }
 }
@@ -247,6 +251,7 @@ async fn select(
     Query(q): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
+    tokio::time::sleep(s.config.ws_delay).await;
     count(&s.faults.reads);
     if let Some(r) = refused(&s, &headers) {
         return r;
@@ -309,6 +314,7 @@ async fn create(
     Query(q): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
+    tokio::time::sleep(s.config.ws_delay).await;
     count(&s.faults.writes);
     if let Some(r) = refused(&s, &headers).or_else(|| unknown_table(&s, Some(&kb), Some(&table))) {
         return r;
@@ -340,6 +346,7 @@ async fn update(
     Query(q): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
+    tokio::time::sleep(s.config.ws_delay).await;
     count(&s.faults.writes);
     if let Some(r) = refused(&s, &headers).or_else(|| unknown_table(&s, Some(&kb), Some(&table))) {
         return r;

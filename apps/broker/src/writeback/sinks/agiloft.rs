@@ -155,10 +155,17 @@ struct Login {
     until: Instant,
 }
 
+/// Locks a session's writes are striped over (see [`Agiloft::write`]).
+const STRIPES: usize = 64;
+
 pub struct Agiloft {
     http: reqwest::Client,
     config: AgiloftSinkConfig,
     login: tokio::sync::Mutex<Option<Login>>,
+    /// Find-then-create is not atomic: a session's jobs (the session and
+    /// its surveys run in parallel) take the lock of their lsid's stripe,
+    /// so one broker never creates a session's record twice.
+    stripes: Vec<tokio::sync::Mutex<()>>,
 }
 
 impl Agiloft {
@@ -171,6 +178,7 @@ impl Agiloft {
             http: http_client(connect, total)?,
             config: config.clone(),
             login: tokio::sync::Mutex::new(None),
+            stripes: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
         })
     }
 
@@ -301,6 +309,13 @@ impl Sink for Agiloft {
                     note.lsid.chars().take(40).collect::<String>()
                 )));
             }
+            let stripe = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                note.lsid.hash(&mut h);
+                h.finish() as usize % STRIPES
+            };
+            let _one_at_a_time = self.stripes[stripe].lock().await;
             let what = format!("the {} record of session {}", self.config.table, note.lsid);
             let mut find = self.base();
             find.push((
