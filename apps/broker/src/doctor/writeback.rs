@@ -43,7 +43,7 @@ pub async fn check(report: &mut Report, config: &Config) {
     match wb.outbound_token.is_some() {
         true => report.ok(
             "outbound-url",
-            format!("in {OUTBOUND_EVENTS}, add an HTTP recipient https://BROKER/v1/outbound-events?outbound_event_token=<BT_OUTBOUND_TOKEN> (BROKER: this broker's public HTTPS name; <BT_OUTBOUND_TOKEN>: that variable's value) with the events Support Session End, Customer Exit Survey Completed and Representative Exit Survey Completed, and Send Custom Fields ticked"),
+            format!("in {OUTBOUND_EVENTS}, add an HTTP recipient https://BROKER/v1/outbound-events?outbound_event_token=<BT_OUTBOUND_TOKEN> (BROKER: this broker's public HTTPS name; <BT_OUTBOUND_TOKEN>: that variable's value) with the events Support Session End, Customer Exit Survey is Completed and Representative Survey is Completed, and Send Custom Fields ticked"),
         ),
         false => report.ok(
             "outbound-url",
