@@ -25,7 +25,7 @@ pub(crate) async fn command(
         Ok(p) => p,
         Err(r) => return r,
     };
-    if let Err(r) = crate::faults::permitted(&s, crate::faults::Api::Command) {
+    if let Some(r) = crate::faults::refusal(&s, crate::faults::Api::Command) {
         return r;
     }
     match p.get("action").map(String::as_str) {

@@ -52,11 +52,11 @@ impl Api {
     }
 }
 
-/// Refuses a call (token already checked) to an API the account has no
-/// permission for: 403 with an `<error>`, as the appliance refuses it.
-pub(crate) fn permitted(s: &SandboxState, api: Api) -> Result<(), Response> {
+/// The answer to a call (token already checked) to an API the account has
+/// no permission for: 403 with an `<error>`, as the appliance refuses it.
+pub(crate) fn refusal(s: &SandboxState, api: Api) -> Option<Response> {
     if s.refused_apis.load(Ordering::SeqCst) & api.bit() == 0 {
-        return Ok(());
+        return None;
     }
     let (ns, what) = match api {
         Api::Command => (crate::COMMAND_NS, "the Command API"),
@@ -67,7 +67,7 @@ pub(crate) fn permitted(s: &SandboxState, api: Api) -> Result<(), Response> {
         &format!("This API account does not have permission to use {what}"),
     );
     *r.status_mut() = StatusCode::FORBIDDEN;
-    Err(r)
+    Some(r)
 }
 
 /// What a streamed answer is made of: never more than this in memory.

@@ -79,7 +79,7 @@ pub(crate) async fn reporting(
         Ok(p) => p,
         Err(r) => return r,
     };
-    if let Err(r) = crate::faults::permitted(&s, crate::faults::Api::Reporting) {
+    if let Some(r) = crate::faults::refusal(&s, crate::faults::Api::Reporting) {
         return r;
     }
     let report = p.get("generate_report").cloned().unwrap_or_default();
