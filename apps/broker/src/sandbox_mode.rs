@@ -75,7 +75,7 @@ impl SandboxMode {
     }
 
     /// `/dev/host-token` and the demo settings, minting tokens the broker
-    /// configured by `config` accepts.
+    /// configured by `config` accepts; the demo ticket's thread.
     pub fn routes(&self, config: &Config) -> Result<axum::Router, String> {
         let secret = config
             .host_secrets
@@ -86,7 +86,9 @@ impl SandboxMode {
             secret: secret.expose().to_owned(),
             audience: config.audience.clone(),
         };
-        Ok(dev::routes(host, dev::demo_settings(&self.sandbox.url())))
+        Ok(dev::routes(host, dev::demo_settings(&self.sandbox.url()))
+            // The demo's Zendesk ticket page shows the stand-in's thread.
+            .merge(dev::ticket_thread_routes(self.zendesk.handle())))
     }
 
     /// The banner once the broker listens at `url`.

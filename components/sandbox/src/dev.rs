@@ -6,7 +6,10 @@
 //!   holding its secret;
 //! - `GET /apps/demo-settings.json` and, for the Halo demo page,
 //!   `GET /apps/halo/config.json`: the widget settings an admin would give
-//!   the demo's apps ([`demo_settings`]).
+//!   the demo's apps ([`demo_settings`]);
+//! - `GET /dev/zendesk/tickets/{id}/comments.json`: the thread of a ticket
+//!   in the Zendesk stand-in, for the demo's ticket page
+//!   ([`ticket_thread_routes`]).
 //!
 //! They live in this crate, not in the broker, so that a broker built
 //! without its `sandbox` feature cannot serve them.
@@ -91,6 +94,65 @@ pub fn routes(host: DevHost, settings: Value) -> Router {
         )
         .route("/apps/demo-settings.json", get(serve_settings.clone()))
         .route("/apps/halo/config.json", get(serve_settings))
+}
+
+/// The demo ticket page's thread: the comments the write-back put in the
+/// Zendesk stand-in, oldest first, as `{"comments": [{"id", "public",
+/// "created_at", "plain_body"}]}` (fields of Zendesk's comment). Served by
+/// the broker on the page's own origin, so the page holds no API token;
+/// loopback `Host` only, like the dev host token.
+pub fn ticket_thread_routes(zendesk: crate::zendesk_api::ZendeskHandle) -> Router {
+    Router::new().route(
+        "/dev/zendesk/tickets/{id}/comments.json",
+        get(
+            move |headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<String>| {
+                let zendesk = zendesk.clone();
+                async move { ticket_thread(&zendesk, &headers, &id) }
+            },
+        ),
+    )
+}
+
+fn ticket_thread(
+    zendesk: &crate::zendesk_api::ZendeskHandle,
+    headers: &HeaderMap,
+    id: &str,
+) -> Response {
+    let request_host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !is_loopback_host(request_host) {
+        return error(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ForbiddenOrigin,
+            "The demo's ticket thread is served only for http://127.0.0.1, localhost or [::1]"
+                .into(),
+        );
+    }
+    let Ok(id) = id.parse::<u64>() else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidInput,
+            "id: a Zendesk ticket id is a number".into(),
+        );
+    };
+    let comments: Vec<Value> = zendesk
+        .comments(id)
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "public": c.public,
+                "created_at": crate::host_api::rfc3339(c.created_at),
+                "plain_body": c.plain_body,
+            })
+        })
+        .collect();
+    let mut r = Json(serde_json::json!({ "comments": comments })).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("a header"));
+    r
 }
 
 #[derive(Deserialize)]

@@ -17,7 +17,8 @@
 //!   user → 404 `{"error":"RecordNotFound"}`. The broker reads it to learn
 //!   who a signed-URL token's user id is. Seeded with [`SEEDED_USERS`].
 //! - `GET /agent/tickets/{id}`: the ticket's thread as a page (escaped), for
-//!   the demo.
+//!   the demo; [`ZendeskHandle::comments`] is what the demo's ticket page
+//!   shows (through the broker's dev routes, `bt_sandbox::dev`).
 
 use crate::host_api::{
     before, count, drop_connection, now_secs, rfc3339, serve, Faults, HostFault, RunningHost,
@@ -256,19 +257,34 @@ fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "RecordNotFound", "Not found")
 }
 
-/// Tags dropped, entities decoded: roughly what Zendesk stores as `plain_body`.
+/// Tags dropped, entities decoded: roughly what Zendesk stores as
+/// `plain_body`. Block ends (`</p>`, `<br>`, list items, rows) are line
+/// breaks; spaces are folded within a line, blank lines dropped.
 fn plain(html: &str) -> String {
+    const BLOCKS: [&str; 14] = [
+        "p", "br", "div", "li", "tr", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    ];
     let mut out = String::new();
-    let mut in_tag = false;
+    let mut tag: Option<String> = None;
     for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
+        match (&mut tag, c) {
+            (None, '<') => tag = Some(String::new()),
+            (Some(t), '>') => {
+                let name = t
+                    .trim_start_matches('/')
+                    .split(|c: char| c.is_whitespace() || c == '/')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if BLOCKS.contains(&name.as_str()) {
+                    out.push('\n');
+                } else if name == "td" || name == "th" {
+                    out.push(' ');
+                }
+                tag = None;
             }
-            c if !in_tag => out.push(c),
-            _ => {}
+            (Some(t), c) => t.push(c),
+            (None, c) => out.push(c),
         }
     }
     let out = out
@@ -279,8 +295,13 @@ fn plain(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&#x60;", "`")
         .replace("&#x3D;", "=")
+        .replace("&nbsp;", " ")
         .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 async fn update_ticket(
@@ -527,4 +548,16 @@ async fn thread_page(State(s): State<Arc<ZdState>>, Path(id): Path<u64>) -> Resp
             .expect("csp"),
     );
     r
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_bodies_keep_the_notes_lines_and_decode_what_was_escaped() {
+        let html = "<h3>Session</h3>\n<ul><li><b>Jane</b>: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</li><li>second</li></ul><p>bt-session: L/session</p>";
+        assert_eq!(
+            super::plain(html),
+            "Session\nJane: <script>alert(1)</script> & more\nsecond\nbt-session: L/session"
+        );
+    }
 }
