@@ -41,6 +41,34 @@ test('Zendesk: Email Session Key adds a public reply with the key and URL', asyn
   assert.match(reply, /\?ak=/);
 });
 
+test('Zendesk: Email Session Key puts the invitation in the reply once, with the expiry in the customer\'s terms', async () => {
+  const z = await zendesk();
+  const reply = () => z.page.locator('#reply').innerText();
+  const count = (text, part) => text.split(part).length - 1;
+  await z.app.getByRole('button', { name: 'Generate Session Key' }).click();
+  const url = z.app.getByLabel('Session Key URL', { exact: true });
+  await url.waitFor();
+  const first = await url.inputValue();
+  const email = z.app.getByRole('button', { name: 'Email Session Key' });
+  await email.click();
+  await z.page.waitForFunction(() => document.getElementById('reply').textContent.length > 0);
+  assert.match(await reply(), /expires in \d+ minutes \(at \d\d:\d\d UTC\)/, 'a time a customer reads');
+  assert.doesNotMatch(await reply(), /\d{4}-\d\d-\d\dT\d\d:\d\d/, 'no raw timestamp');
+  await email.click();
+  await z.app.waitForTimeout(300);
+  assert.equal(count(await reply(), first), 1, `the invitation once: ${await reply()}`);
+  // A new key replaces the old invitation instead of adding a second one.
+  await z.app.getByRole('button', { name: 'Regenerate' }).click();
+  await z.app.waitForFunction((old) => document.querySelector('.bt-key-url input')?.value !== old, first);
+  const second = await url.inputValue();
+  await email.click();
+  await z.page.waitForFunction((k) => document.getElementById('reply').textContent.includes(k), second);
+  const text = await reply();
+  assert.equal(count(text, second), 1, text);
+  assert.equal(count(text, first), 0, `the old key is gone: ${text}`);
+  assert.deepEqual(z.errors, []);
+});
+
 const JUMPS = [
   { form: 'Pinned Jump Client', button: 'Start Jump Client Session', fill: { 'Jump Client search': 'Front Desk PC' }, action: 'start_pinned_client_session', expect: { search_string: 'Front Desk PC' } },
   { form: 'Push and Start Local', fill: { Hostname: 'PC-0042' }, action: 'push_and_start_local', expect: { hostname: 'pc-0042' } },

@@ -152,6 +152,8 @@ pub struct SalesforceHost {
     bridge: Rc<Bridge>,
     record_id: Option<String>,
     agent: Option<Agent>,
+    /// The Case's contact e-mail, when the LWC could read it.
+    customer_email: Option<String>,
     locale: String,
     scheme: ColorScheme,
     settings: Result<Settings, Vec<InputError>>,
@@ -173,6 +175,7 @@ impl SalesforceHost {
                 name,
                 email: prop_string(&user, "email"),
             }),
+            customer_email: prop_string(context, "customerEmail"),
             locale: prop_string(context, "locale").unwrap_or_else(|| "en-US".into()),
             scheme: ColorScheme::parse(&prop_string(context, "colorScheme").unwrap_or_default()),
             settings: config.settings(),
@@ -204,6 +207,10 @@ impl Host for SalesforceHost {
 
     fn agent(&self) -> Option<Agent> {
         self.agent.clone()
+    }
+
+    fn customer_email(&self) -> Option<String> {
+        self.customer_email.clone()
     }
 
     fn color_scheme(&self) -> ColorScheme {

@@ -97,6 +97,32 @@ fn settings_of(metadata: &JsValue) -> PageConfig {
     PageConfig::from_object(&prop(metadata, "settings"))
 }
 
+/// The words of a reply, as rich text or plain: tags dropped, the few
+/// entities an editor writes decoded, whitespace runs as one space.
+fn plain(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 type Listeners = Rc<RefCell<Vec<Rc<dyn Fn(HostEvent)>>>>;
 /// ZAF event handlers, kept alive as long as the host.
 type Handlers = RefCell<Vec<Closure<dyn FnMut(JsValue)>>>;
@@ -116,6 +142,8 @@ pub struct ZendeskHost {
     session: Option<(String, String)>,
     listeners: Listeners,
     _handlers: Handlers,
+    /// The invitation this sidebar last put in the reply (see `send_mail`).
+    invitation: Rc<RefCell<Option<String>>>,
 }
 
 impl ZendeskHost {
@@ -157,6 +185,7 @@ impl ZendeskHost {
             session: broker_session(),
             listeners: Rc::default(),
             _handlers: RefCell::default(),
+            invitation: Rc::default(),
         })
     }
 
@@ -269,10 +298,31 @@ impl Host for ZendeskHost {
         self.ticket_id.is_some()
     }
 
+    /// The invitation goes into the reply once: pressed again, the previous
+    /// invitation still in the reply is replaced (a new key, a fresher
+    /// expiry), or left as it is where the editor holds it as rich text;
+    /// appended only when the reply does not have it.
     fn send_mail(&self, mail: &Mail) {
         let _ = self.client.set("comment.type", &"publicReply".into());
         let text = format!("{}\n\n{}", mail.subject, mail.body);
-        let _ = self.client.invoke("comment.appendText", &text.into());
+        let previous = self.invitation.replace(Some(text.clone()));
+        let client = self.client.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(previous) = previous {
+                let reply = match JsFuture::from(client.get(&"comment.text".into())).await {
+                    Ok(data) => prop_string(&data, "comment.text").unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                if reply.contains(&previous) {
+                    let _ = client.set("comment.text", &reply.replacen(&previous, &text, 1).into());
+                    return;
+                }
+                if plain(&reply).contains(&plain(&previous)) {
+                    return;
+                }
+            }
+            let _ = client.invoke("comment.appendText", &text.into());
+        });
     }
 
     fn transport(&self) -> Option<Rc<dyn Transport>> {

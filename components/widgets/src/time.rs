@@ -44,3 +44,14 @@ pub fn local_datetime(rfc3339: &str, lang_tag: &str) -> String {
     }
     date.to_locale_string(lang_tag, &options).into()
 }
+
+/// `HH:MM` in UTC of a time in milliseconds since the epoch.
+pub fn utc_hhmm(ms: f64) -> String {
+    let minutes = (ms / 60_000.0).floor() as i64;
+    let of_day = minutes.rem_euclid(24 * 60) as u64;
+    let mut out = String::new();
+    two_digits(&mut out, of_day / 60);
+    out.push(':');
+    two_digits(&mut out, of_day % 60);
+    out
+}

@@ -18,6 +18,8 @@ const params = new URLSearchParams(location.search);
 const only = params.get('view');
 const recordId = '5003000000D8cuIAAR';
 const user = { name: 'Alice Agent', email: 'alice@example.com' };
+// The Case's contact, as the LWC reads Case.ContactEmail.
+const customerEmail = 'jane@example.com';
 const brokerOrigin = location.origin;
 const settings = await demoSettings();
 const frames = [];
@@ -51,7 +53,7 @@ window.addEventListener('message', async (event) => {
   const data = event.data;
   if (!frame || !data || typeof data !== 'object' || data.protocol !== PROTOCOL) return;
   if (data.type === 'ready') {
-    post(frame, { type: 'context', recordId, user, token: await hostToken(user.email), brokerUrl: brokerOrigin,
+    post(frame, { type: 'context', recordId, user, customerEmail, token: await hostToken(user.email), brokerUrl: brokerOrigin,
       locale: params.get('locale') || 'en-US', colorScheme: params.get('scheme') === 'dark' ? 'dark' : 'light', settings });
   } else if (data.type === 'token-request') {
     post(frame, { type: 'token', token: await hostToken(user.email) });

@@ -48,6 +48,7 @@ function get(paths) {
       'currentUser.email': user.email,
       'currentUser.locale': user.locale,
       'colorScheme': scheme,
+      'comment.text': document.getElementById('reply').textContent,
     }[path];
     if (value === undefined || (value === null && !path.startsWith('ticket'))) {
       result.errors[path] = { message: 'Could not find path', name: 'NotFoundError', path };
@@ -105,6 +106,10 @@ window.addEventListener('message', async (event) => {
   } else if (data.request === 'invoke') {
     post({ id: data.id, result: invoke(data.params) });
   } else if (data.request === 'set') {
+    // The reply's text as the app sets it (as text, never as HTML).
+    if (data.params && typeof data.params['comment.text'] === 'string') {
+      document.getElementById('reply').textContent = data.params['comment.text'];
+    }
     post({ id: data.id, result: { errors: {} } });
   } else if (typeof data.key === 'string' && data.key.startsWith('request:')) {
     try {

@@ -193,6 +193,33 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
     }
 }
 
+/// The invitation's text: the appliance's `body`, where a line giving the
+/// expiry as a raw timestamp (`2026-12-02T08:47:49 UTC`) becomes one a
+/// customer reads at a glance: "expires in 20 minutes (at 08:47 UTC)".
+fn mail_body(body: &str, raw_expiry: &str, expires: Option<f64>, now_ms: f64, lang: crate::i18n::Lang) -> String {
+    let Some(expires) = expires else {
+        return body.to_owned();
+    };
+    // The timestamp to the minute, as the appliance may write it.
+    let stamp = raw_expiry.get(..16).unwrap_or(raw_expiry);
+    let mut out: Vec<&str> = body.lines().filter(|l| !l.contains(stamp)).collect();
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    let a = key(lang);
+    let at = time::utc_hhmm(expires);
+    let minutes = ((expires - now_ms) / 60_000.0).ceil();
+    let expiry = if minutes > 1.0 {
+        fill(a.mail_expiry, &[&(minutes as u64).to_string(), &at])
+    } else {
+        fill(a.mail_expiry_soon, &[&at])
+    };
+    let mut text = out.join("\n");
+    text.push_str("\n\n");
+    text.push_str(&expiry);
+    text
+}
+
 #[component]
 fn KeyView(key: SessionKeyResponse, now: RwSignal<f64>) -> impl IntoView {
     let ctx = use_ctx();
@@ -211,36 +238,54 @@ fn KeyView(key: SessionKeyResponse, now: RwSignal<f64>) -> impl IntoView {
     });
     let expired_text =
         Signal::derive(move || expired.get().then(|| crate::i18n::key(lang.get()).expired));
-    let mail = Mail {
-        to: ctx.host().customer_email(),
-        subject: key.mail_subject.clone(),
-        body: key.mail_body.clone(),
+    // The invitation as sent now: the appliance's text, its expiry line in
+    // the customer's terms.
+    let invitation = {
+        let (to, subject, body) = (
+            ctx.host().customer_email(),
+            key.mail_subject.clone(),
+            key.mail_body.clone(),
+        );
+        let raw_expiry = key.expires_at.clone();
+        move |now_ms: f64| Mail {
+            to: to.clone(),
+            subject: subject.clone(),
+            body: mail_body(&body, &raw_expiry, expires, now_ms, lang.get_untracked()),
+        }
     };
     let email = if ctx.host().can_send_mail() {
         let host = ctx.host().clone();
         view! {
-            <button type="button" class="bt-button bt-secondary" on:click=move |_| host.send_mail(&mail)>
+            <button type="button" class="bt-button bt-secondary"
+                on:click=move |_| host.send_mail(&invitation(now.get_untracked()))>
                 {tr!(lang, key.email_session_key)}
             </button>
         }
         .into_any()
     } else {
-        let href = format!(
-            "mailto:{}?subject={}&body={}",
-            mail.to.as_deref().map(component).unwrap_or_default(),
-            component(&mail.subject),
-            component(&mail.body)
-        );
-        view! { <a class="bt-button bt-secondary" href=href>{tr!(lang, key.email_session_key)}</a> }
-            .into_any()
+        let no_recipient = ctx.host().customer_email().is_none();
+        let href = Signal::derive(move || {
+            let mail = invitation(now.get());
+            format!(
+                "mailto:{}?subject={}&body={}",
+                mail.to.as_deref().map(component).unwrap_or_default(),
+                component(&mail.subject),
+                component(&mail.body)
+            )
+        });
+        view! {
+            <a class="bt-button bt-secondary" href=href>{tr!(lang, key.email_session_key)}</a>
+            {no_recipient.then(|| view! { <p class="bt-hint bt-no-recipient">{tr!(lang, key.no_recipient)}</p> })}
+        }
+        .into_any()
     };
     let short_key = key.short_key.clone();
     let url = key.key_url.clone();
     view! {
         <div class="bt-key" class:bt-expired=expired>
             <p class="bt-visually-hidden" aria-live="polite">{tr!(lang, key.key_ready)} " " {short_key}</p>
-            <CopyField label=tr!(lang, key.session_key) value=key.short_key.clone() class="bt-key-value"/>
-            <CopyField label=tr!(lang, key.session_key_url) value=key.key_url.clone() class="bt-key-url"/>
+            <CopyField label=tr!(lang, key.session_key) value=key.short_key.clone() class="bt-key-value" disabled=expired/>
+            <CopyField label=tr!(lang, key.session_key_url) value=key.key_url.clone() class="bt-key-url" disabled=expired/>
             <p class="bt-countdown" hidden=countdown_hidden>{countdown}</p>
             <p class="bt-expired-message" role="status">{expired_text}</p>
             <div class="bt-actions" hidden=expired>{email}</div>

@@ -12,6 +12,9 @@ pub fn CopyField(
     label: Signal<&'static str>,
     #[prop(into)] value: Signal<String>,
     #[prop(optional)] class: &'static str,
+    /// While true the Copy button is off (e.g. an expired key).
+    #[prop(optional, into)]
+    disabled: Option<Signal<bool>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let lang = ctx.lang;
@@ -38,7 +41,8 @@ pub fn CopyField(
                         i.select();
                     }
                 }/>
-                <button type="button" class="bt-button bt-secondary" on:click=copy>
+                <button type="button" class="bt-button bt-secondary" on:click=copy
+                    disabled=move || disabled.is_some_and(|d| d.get())>
                     {crate::tr!(lang, agent.copy)}
                     <span class="bt-visually-hidden">" " {label}</span>
                 </button>

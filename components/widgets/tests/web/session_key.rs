@@ -107,10 +107,12 @@ async fn generates_a_key_with_url_copy_email_qr_and_countdown() {
     assert_eq!(mail.text_content().unwrap(), "Email Session Key");
     let p = params(&mail.get_attribute("href").unwrap());
     assert_eq!(p["subject"], "Your support key & link");
-    assert_eq!(
-        p["body"],
-        "Go to https://support.example.com/s?k=4839201\nKey: 4839201"
+    assert!(
+        p["body"].starts_with("Go to https://support.example.com/s?k=4839201\nKey: 4839201\n\n"),
+        "{}",
+        p["body"]
     );
+    assert!(p["body"].contains("This session key expires in 5 minutes (at "), "{}", p["body"]);
 
     m.click(".bt-key-url button");
     wait_for("copied", || !host.recorded().copied.is_empty()).await;
@@ -511,4 +513,73 @@ async fn an_unmapped_agent_sees_the_real_error_without_the_warning() {
     assert_eq!(m.text_of(".bt-result .bt-error-headline"), headline("rep_not_found"));
     assert!(!m.is_visible(".bt-warning"), "{}", m.text());
     assert!(!m.text().contains("You are not logged in"), "{}", m.text());
+}
+
+/// A key whose mail gives the expiry as the appliance writes it.
+fn host_with_appliance_mail(expires_in_ms: f64) -> (FakeHost, String) {
+    let expires = iso_in(expires_in_ms);
+    let raw = expires[..19].to_owned();
+    let body = format!(
+        r#"{{"short_key":"4839201","key_url":"https://support.example.com/?ak=abc","expires_at":"{expires}","queue":"me","mail_subject":"Support","mail_body":"Click on the link below.\n\nhttps://support.example.com/?ak=abc\n\nThis session key expires at {raw} UTC."}}"#
+    );
+    let host = FakeHost::new();
+    host.respond(Method::Get, "/v1/reps/me", 200, LOGGED_IN);
+    host.respond(Method::Post, "/v1/session-keys", 200, &body);
+    (host, expires)
+}
+
+#[wasm_bindgen_test]
+async fn the_invitation_gives_the_expiry_in_the_customers_terms() {
+    let (host, expires) = host_with_appliance_mail(20.0 * 60_000.0 - 30_000.0);
+    let host = host.customer_email("pat@example.org");
+    let m = mount(&host, || view! { <SessionKeyPanel/> });
+    settle().await;
+    m.click(".bt-session-key-form button[type=submit]");
+    wait_for("the key", || m.find(".bt-key").is_some()).await;
+    let href = m.get("a[href^='mailto:']").get_attribute("href").unwrap();
+    assert!(href.starts_with("mailto:pat%40example.org?"), "{href}");
+    let body = params(&href)["body"].clone();
+    let at = &expires[11..16];
+    assert!(
+        body.ends_with(&format!("This session key expires in 20 minutes (at {at} UTC).")),
+        "{body}"
+    );
+    assert!(!body.contains(&expires[..16]), "the raw timestamp stays: {body}");
+    assert!(body.starts_with("Click on the link below.\n\nhttps://support.example.com/?ak=abc"));
+    assert!(m.find(".bt-no-recipient").is_none(), "a recipient is known");
+}
+
+#[wasm_bindgen_test]
+async fn without_a_customer_address_the_mail_button_says_so() {
+    let (host, _) = host_with_appliance_mail(5.0 * 60_000.0);
+    let m = mount(&host, || view! { <SessionKeyPanel/> });
+    settle().await;
+    m.click(".bt-session-key-form button[type=submit]");
+    wait_for("the key", || m.find(".bt-key").is_some()).await;
+    assert!(m.is_visible(".bt-no-recipient"));
+    assert!(
+        m.text_of(".bt-no-recipient").starts_with("No customer e-mail address"),
+        "{}",
+        m.text()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn copy_is_off_once_the_key_expired() {
+    let host = host_with_key(10.0 * 60_000.0);
+    let m = mount(&host, || view! { <SessionKeyPanel/> });
+    settle().await;
+    m.click(".bt-session-key-form button[type=submit]");
+    wait_for("the key", || m.find(".bt-key").is_some()).await;
+    let copy_buttons = || -> Vec<web_sys::HtmlButtonElement> {
+        m.all(".bt-key .bt-copy button")
+            .into_iter()
+            .map(|b| b.unchecked_into())
+            .collect()
+    };
+    assert_eq!(copy_buttons().len(), 2);
+    assert!(copy_buttons().iter().all(|b| !b.disabled()));
+    host.advance_clock(11.0 * 60_000.0);
+    wait_for("expiry", || m.text().contains("has expired")).await;
+    assert!(copy_buttons().iter().all(|b| b.disabled()), "Copy still on for an expired key");
 }

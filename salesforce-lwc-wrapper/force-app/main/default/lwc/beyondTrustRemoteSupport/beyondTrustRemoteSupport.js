@@ -7,8 +7,10 @@
 // from the broker origin AND from this component's own iframe window.
 // The broker token is minted server-side (Apex BeyondTrustBrokerToken) and is
 // only ever handed to the iframe; it is never rendered.
-import { LightningElement, api } from 'lwc';
+import { LightningElement, api, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
+import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
+import CONTACT_EMAIL from '@salesforce/schema/Case.ContactEmail';
 import LOCALE from '@salesforce/i18n/locale';
 import mint from '@salesforce/apex/BeyondTrustBrokerToken.mint';
 
@@ -79,6 +81,11 @@ export default class BeyondTrustRemoteSupport extends NavigationMixin(LightningE
 
     errorMessage;
     resizedHeight;
+    // The Case's contact e-mail, the To: of "Email Session Key". Optional:
+    // without read access to it the component still works, and the app
+    // says the mail has no recipient.
+    @wire(getRecord, { recordId: '$recordId', optionalFields: [CONTACT_EMAIL] })
+    caseRecord;
     applianceHostname;
     messageHandler;
 
@@ -133,6 +140,12 @@ export default class BeyondTrustRemoteSupport extends NavigationMixin(LightningE
 
     get iframeStyle() {
         return `height: ${this.frameHeight}px;`;
+    }
+
+    get customerEmail() {
+        const data = this.caseRecord && this.caseRecord.data;
+        const email = data ? getFieldValue(data, CONTACT_EMAIL) : null;
+        return typeof email === 'string' && email.trim() !== '' ? email.trim() : null;
     }
 
     get frame() {
@@ -208,7 +221,8 @@ export default class BeyondTrustRemoteSupport extends NavigationMixin(LightningE
             brokerUrl: this.brokerOrigin,
             locale: LOCALE,
             colorScheme: 'light',
-            settings
+            settings,
+            ...(this.customerEmail ? { customerEmail: this.customerEmail } : {})
         });
     }
 

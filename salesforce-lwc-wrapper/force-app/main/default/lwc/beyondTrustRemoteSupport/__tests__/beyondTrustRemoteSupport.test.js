@@ -1,6 +1,7 @@
 import { createElement } from 'lwc';
 import BeyondTrustRemoteSupport from 'c/beyondTrustRemoteSupport';
 import mint from '@salesforce/apex/BeyondTrustBrokerToken.mint';
+import { getRecord } from 'lightning/uiRecordApi';
 
 jest.mock('@salesforce/apex/BeyondTrustBrokerToken.mint', () => ({ default: jest.fn() }), { virtual: true });
 
@@ -156,6 +157,15 @@ describe('c-beyond-trust-remote-support messages', () => {
             colorScheme: 'light',
             settings: { hostname: 'support.example.com', issues: 'general_tech=General Tech', allow_rdp: true }
         });
+    });
+
+    it("passes the Case's contact e-mail on, for the mail's To:", async () => {
+        const element = mount();
+        getRecord.emit({ apiName: 'Case', fields: { ContactEmail: { value: 'jane@example.com', displayValue: null } } });
+        await flush();
+        const post = await readyWithContext(element);
+
+        expect(post.mock.calls[0][0]).toMatchObject({ type: 'context', customerEmail: 'jane@example.com' });
     });
 
     it('never puts the token in the DOM', async () => {
