@@ -40,6 +40,22 @@ test('Salesforce "Session Key": the broker key appears in the Case page', async 
   assert.deepEqual(s.errors, []);
 });
 
+test('Salesforce "Web Session Key": the key, its URL and Email Session Key, as the guide lists them', async () => {
+  const s = await salesforce('web-session-key');
+  await s.frame.getByRole('button', { name: 'Generate Session Key' }).click();
+  const key = s.frame.getByLabel('Session Key', { exact: true });
+  await key.waitFor();
+  assert.match(await key.inputValue(), /^\d{7}$/);
+  assert.match(await s.frame.getByLabel('Session Key URL', { exact: true }).inputValue(), /\?ak=/);
+  // The Case's contact is the mail's To:.
+  const mail = await s.frame.getByRole('link', { name: 'Email Session Key' }).getAttribute('href');
+  assert.ok(mail.startsWith('mailto:jane%40example.com?'), mail);
+  assert.match(decodeURIComponent(mail), /expires in \d+ minutes \(at \d\d:\d\d UTC\)/);
+  assert.equal(await s.frame.getByRole('button', { name: 'Web Session Key' }).count(), 1, 'and the web console button');
+  await assertAccessible(s.frame, 'salesforce web session key');
+  assert.deepEqual(s.errors, []);
+});
+
 test('Salesforce "Web Session Key": opens the web console key dialog for this case', async () => {
   const s = await salesforce('web-session-key');
   const before = s.links.length;

@@ -28,7 +28,11 @@ fn mount(host: Rc<dyn Host>, which: String) {
         view! {
             <WidgetRoot host=host>
                 {match which.as_str() {
-                    "web-session-key" => view! { <ConsoleSessionKey console=Console::Web/> }.into_any(),
+                    // The guide's Session Key and Web Session Key components
+                    // both show the key, its URL, "Email Session Key" and a
+                    // button that starts the session in the rep's console
+                    // (desktop or web).
+                    "web-session-key" => view! { <SessionKeyPanel/><ConsoleSessionKey console=Console::Web/> }.into_any(),
                     "jump" => view! { <JumpTo console=Console::Desktop/> }.into_any(),
                     "web-jump" => view! { <JumpTo console=Console::Web/> }.into_any(),
                     "case-id" => view! { <CaseId/> }.into_any(),
