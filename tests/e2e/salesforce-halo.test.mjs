@@ -132,7 +132,7 @@ test('Halo: the asset button opens our page with the asset prefilled, Jump To bu
   const form = popup.getByRole('form', { name: 'Pinned Jump Client', exact: true });
   assert.equal(await form.getByLabel('Jump Client search', { exact: true }).inputValue(), 'PC-0042');
   const before = s.links.length;
-  await form.getByRole('button', { name: 'Start Jump Client Session', exact: true }).click();
+  await form.getByRole('button', { name: 'Jump To', exact: true }).click();
   const { url, params } = await nextLink(s.links, before);
   assert.equal(url.pathname, '/api/client_script');
   assert.equal(params.action, 'start_pinned_client_session');
@@ -193,7 +193,7 @@ async function haloJump(s, url) {
   const form = s.page.getByRole('form', { name: 'Pinned Jump Client', exact: true });
   assert.equal(await form.getByLabel('Jump Client search', { exact: true }).inputValue(), INVENTORY_NUMBER);
   const before = s.links.length;
-  await form.getByRole('button', { name: 'Start Jump Client Session', exact: true }).click();
+  await form.getByRole('button', { name: 'Jump To', exact: true }).click();
   return nextLink(s.links, before);
 }
 
@@ -223,5 +223,5 @@ test('Halo package: hosted without config.json, the page tells the agent config.
   const s = await openPage(suite.browser);
   await s.page.goto(`${server.origin}${HALO_PATH}${guideButtonUrl().replaceAll('${INVENTORY_NUMBER}', INVENTORY_NUMBER)}`);
   await s.page.getByText('config.json', { exact: false }).first().waitFor({ timeout: 15000 });
-  assert.equal(await s.page.getByRole('button', { name: 'Start Jump Client Session', exact: true }).count(), 0, 'nothing to jump with');
+  assert.equal(await s.page.getByRole('button', { name: 'Jump To', exact: true }).count(), 0, 'nothing to jump with');
 });

@@ -71,7 +71,7 @@ pub static JUMP: JumpText = JumpText {
     m_vpro: "vPro-Sitzung starten",
     m_vnc: "VNC-Sitzung starten",
     title: "Zu einem Computer springen",
-    b_pinned: "Jump-Client-Sitzung starten",
+    b_pinned: "Springen zu",
     f_method: "Jump-Methode",
     f_search: "Jump-Client suchen",
     f_hostname: "Hostname",

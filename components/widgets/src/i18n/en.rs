@@ -72,7 +72,7 @@ pub static JUMP: JumpText = JumpText {
     m_vpro: "Start vPro Session",
     m_vnc: "Start VNC Session",
     title: "Jump to a computer",
-    b_pinned: "Start Jump Client Session",
+    b_pinned: "Jump To",
     f_method: "Jump method",
     f_search: "Jump Client search",
     f_hostname: "Hostname",

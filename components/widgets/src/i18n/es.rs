@@ -72,7 +72,7 @@ pub static JUMP: JumpText = JumpText {
     m_vpro: "Iniciar sesión vPro",
     m_vnc: "Iniciar sesión VNC",
     title: "Saltar a un equipo",
-    b_pinned: "Iniciar sesión de Jump Client",
+    b_pinned: "Saltar a",
     f_method: "Método de Jump",
     f_search: "Buscar cliente Jump",
     f_hostname: "Nombre de host",

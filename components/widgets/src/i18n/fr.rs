@@ -71,7 +71,7 @@ pub static JUMP: JumpText = JumpText {
     m_vpro: "Démarrer une session vPro",
     m_vnc: "Démarrer une session VNC",
     title: "Accéder à un ordinateur",
-    b_pinned: "Démarrer la session Jump Client",
+    b_pinned: "Accéder à",
     f_method: "Méthode de Jump",
     f_search: "Recherche de client Jump",
     f_hostname: "Nom d'hôte",

@@ -71,7 +71,7 @@ pub static JUMP: JumpText = JumpText {
     m_vpro: "vPro セッションを開始",
     m_vnc: "VNC セッションを開始",
     title: "コンピューターへジャンプ",
-    b_pinned: "Jump Client セッションを開始",
+    b_pinned: "ジャンプ",
     f_method: "ジャンプ方法",
     f_search: "Jump クライアントを検索",
     f_hostname: "ホスト名",

@@ -552,8 +552,8 @@ fn JumpForm(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| link.submit(ctx.host(), &ev);
     let label = Signal::derive(move || method_label(jump(lang.get()), method));
-    // What the button does; the pinned client's method name alone would
-    // not say it (and would repeat the list's choice word for word).
+    // What the button does: for the pinned client the guides' "Jump To",
+    // which is neither the list's choice nor the section's title.
     let button = Signal::derive(move || {
         let a = jump(lang.get());
         if method == JumpMethod::Pinned {

@@ -65,7 +65,7 @@ async fn renders_every_allowed_form_with_the_guides_labels() {
     assert_eq!(
         buttons,
         [
-            "Start Jump Client Session",
+            "Jump To",
             "Push and Start Local",
             "Push and Start Remote",
             "Start RDP Session",
@@ -563,7 +563,7 @@ async fn the_title_the_first_method_and_its_button_say_different_things() {
     let button = m.text_of(&format!("{} button[type=submit]", form("pinned")));
     assert_eq!(
         (title.as_str(), method.as_str(), button.as_str()),
-        ("Jump to a computer", "Pinned Jump Client", "Start Jump Client Session")
+        ("Jump to a computer", "Pinned Jump Client", "Jump To")
     );
     // The form is named by its method.
     assert_eq!(
