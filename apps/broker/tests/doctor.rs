@@ -160,6 +160,7 @@ impl World {
             "BT_WEBHOOK_SECRET",
             "BT_AUTOTASK_SECRET",
             "BT_AUTOTASK_INTEGRATION_CODE",
+            "BT_AGILOFT_PASSWORD",
         ];
         let mut out: Vec<String> = keys
             .iter()
@@ -572,4 +573,55 @@ async fn no_outbound_event_ever_received_fails_with_the_appliance_side_fix() {
         "{line}"
     );
     run.ok("queue");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_sinks_that_refuse_the_sign_in_fail_that_sink() {
+    use bt_sandbox::agiloft_api::AgiloftConfig;
+    use bt_sandbox::salesforce_api::SalesforceConfig;
+    let agiloft = bt_sandbox::agiloft_api::start(AgiloftConfig::default())
+        .await
+        .unwrap();
+    let salesforce = bt_sandbox::salesforce_api::start(SalesforceConfig::default())
+        .await
+        .unwrap();
+    let (a, sf) = (AgiloftConfig::default(), SalesforceConfig::default());
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../components/sandbox/keys/salesforce-connected-app.key"
+    );
+    let mut world = World::start().await;
+    world
+        .set("BT_AGILOFT_URL", &agiloft.url())
+        .set("BT_AGILOFT_KB", &a.kb)
+        .set("BT_AGILOFT_LOGIN", &a.login)
+        .set("BT_AGILOFT_PASSWORD", "not-the-agiloft-password")
+        .set("BT_SALESFORCE_LOGIN_URL", &salesforce.url())
+        .set("BT_SALESFORCE_CLIENT_ID", &sf.client_id)
+        .set("BT_SALESFORCE_USERNAME", "not-pre-authorized@example.com")
+        .set("BT_SALESFORCE_PRIVATE_KEY", &format!("file:{key}"));
+    let run = world.doctor(&[]).await;
+    let line = run.fail("agiloft");
+    assert!(
+        line.contains("Agiloft refused the broker's sign-in"),
+        "{line}"
+    );
+    assert!(line.contains("— check BT_AGILOFT_KB"), "{line}");
+    let line = run.fail("salesforce");
+    assert!(
+        line.contains("Salesforce refused the broker's sign-in"),
+        "{line}"
+    );
+    assert!(line.contains("— check BT_SALESFORCE_CLIENT_ID"), "{line}");
+
+    world
+        .set("BT_AGILOFT_PASSWORD", &a.password)
+        .set("BT_SALESFORCE_USERNAME", &sf.usernames[0]);
+    let run = world.doctor(&[]).await;
+    assert!(run.ok("agiloft").contains("signs in"), "{}", run.stdout);
+    assert!(run.ok("salesforce").contains("signs in"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains(&a.password),
+        "the Agiloft password is a secret"
+    );
 }

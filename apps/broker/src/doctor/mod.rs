@@ -35,6 +35,7 @@ const SECRET_KEYS: &[&str] = &[
     "BT_AUTOTASK_INTEGRATION_CODE",
     "BT_WEBHOOK_SECRET",
     "BT_SALESFORCE_PRIVATE_KEY",
+    "BT_AGILOFT_PASSWORD",
     "BT_STATE",
 ];
 
@@ -220,6 +221,8 @@ fn configuration(
     let sinks: Vec<&str> = [
         wb.zendesk.as_ref().map(|_| "zendesk"),
         wb.autotask.as_ref().map(|_| "autotask"),
+        wb.salesforce.as_ref().map(|_| "salesforce"),
+        wb.agiloft.as_ref().map(|_| "agiloft"),
         wb.webhook.as_ref().map(|_| "webhook"),
     ]
     .into_iter()
@@ -252,6 +255,12 @@ fn config_secrets(config: &Config) -> Vec<String> {
     if let Some(a) = &wb.autotask {
         out.push(a.secret.expose().to_owned());
         out.push(a.integration_code.expose().to_owned());
+    }
+    if let Some(s) = &wb.salesforce {
+        out.push(s.private_key.expose().to_owned());
+    }
+    if let Some(a) = &wb.agiloft {
+        out.push(a.password.expose().to_owned());
     }
     if let Some(w) = &wb.webhook {
         out.push(w.secret.expose().to_owned());

@@ -30,7 +30,11 @@ pub async fn check(report: &mut Report, config: &Config) {
         let name = sink.name();
         match sink.check().await {
             Ok(detail) => report.ok(name, detail),
-            Err(e) => report.fail(name, e.reason(), fix(name, &e)),
+            Err(e) => match e.reason().split_once(": check ") {
+                // The sink's own message already says what to check.
+                Some((what, check)) => report.fail(name, what, format!("check {check}")),
+                None => report.fail(name, e.reason(), fix(name, &e)),
+            },
         }
     }
     if !wb.enabled() {
@@ -65,9 +69,8 @@ fn fix(name: &str, e: &SinkError) -> String {
         ("zendesk", true) => "check BT_ZENDESK_URL (https://SUBDOMAIN.zendesk.com) and that this machine can reach it (firewall, proxy)".into(),
         ("autotask", false) => "check BT_AUTOTASK_USERNAME, BT_AUTOTASK_SECRET and BT_AUTOTASK_INTEGRATION_CODE (the API-only user's, with its tracking identifier)".into(),
         ("autotask", true) => "check BT_AUTOTASK_URL (your zone's …/ATServicesRest/V1.0) and that this machine can reach it (firewall, proxy)".into(),
-        ("salesforce", false) => "check BT_SALESFORCE_CLIENT_ID, BT_SALESFORCE_USERNAME and BT_SALESFORCE_PRIVATE_KEY (the connected app's consumer key, its pre-authorized user, the key of the certificate uploaded to it)".into(),
-        ("salesforce", true) => "check BT_SALESFORCE_LOGIN_URL and that this machine can reach it (firewall, proxy)".into(),
-        ("agiloft", _) => "check the BT_AGILOFT_* variables (the knowledgebase, the table, the API user) and that this machine can reach Agiloft".into(),
+        ("salesforce", _) => "check BT_SALESFORCE_LOGIN_URL and that this machine can reach it (firewall, proxy)".into(),
+        ("agiloft", _) => "check BT_AGILOFT_URL and that this machine can reach it (firewall, proxy)".into(),
         ("webhook", _) => "check BT_WEBHOOK_URL and that the receiver is up and reachable from this machine".into(),
         (other, _) => format!("check the BT_{}_* variables", other.to_ascii_uppercase()),
     }

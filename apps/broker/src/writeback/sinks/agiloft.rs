@@ -290,6 +290,20 @@ impl Sink for Agiloft {
         "agiloft"
     }
 
+    /// Signs in (`EWLogin`): the knowledgebase, the user and its password
+    /// are checked; nothing is written.
+    fn check(&self) -> BoxFuture<'_, Result<String, SinkError>> {
+        Box::pin(async move {
+            self.bearer(None).await?;
+            Ok(format!(
+                "{} signs in {} to knowledgebase {}",
+                super::origin_of(&self.config.url),
+                self.config.login,
+                self.config.kb
+            ))
+        })
+    }
+
     fn has_note<'a>(&'a self, _note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>> {
         // Found by lsid before every write: writing again updates.
         Box::pin(async { Ok(false) })

@@ -234,6 +234,19 @@ impl Sink for Salesforce {
         "salesforce"
     }
 
+    /// Signs in (the JWT bearer flow): the connected app, its certificate
+    /// and the user are all checked; nothing is written.
+    fn check(&self) -> BoxFuture<'_, Result<String, SinkError>> {
+        Box::pin(async move {
+            self.sign_in().await?;
+            Ok(format!(
+                "{} signs in {} (JWT bearer flow)",
+                super::origin_of(&self.config.login_url),
+                self.config.username
+            ))
+        })
+    }
+
     fn has_note<'a>(&'a self, _note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>> {
         // An upsert by lsid is idempotent: writing again is the check.
         Box::pin(async { Ok(false) })
