@@ -257,3 +257,57 @@ fn the_private_key_is_checked_at_start_and_never_printed() {
     );
     assert!(!err.contains("not-a-key-but-secret"), "{err}");
 }
+
+#[tokio::test]
+async fn with_zendesk_and_salesforce_each_session_goes_where_its_key_fits() {
+    let hosts = Hosts::start(false).await;
+    let sf = salesforce().await;
+    let dir = TempDir::new("sf-routes");
+    let with_salesforce = only_salesforce(&sf, salesforce_api::DEV_PRIVATE_KEY);
+    // Zendesk stays configured next to Salesforce.
+    let zendesk = hosts.writeback(&dir.sqlite()).zendesk;
+    let broker = hosts
+        .broker(&dir.sqlite(), |c| {
+            with_salesforce(c);
+            c.writeback.zendesk = zendesk;
+        })
+        .await;
+    let sb = hosts.sandbox.handle();
+    let (case, ticket, neither) = (
+        sb.add_demo_session(Some(DEMO_CASE)),
+        sb.add_demo_session(Some("4711")),
+        sb.add_demo_session(Some("INC-7")),
+    );
+    for (lsid, key) in [(&case, DEMO_CASE), (&ticket, "4711"), (&neither, "INC-7")] {
+        assert_eq!(
+            post_event(&broker.url(), TOKEN, &end_event(lsid, key)).await,
+            200
+        );
+    }
+    wait_for("two done, one parked", T, || {
+        let out = status(&dir.sqlite());
+        out.contains("2 done") && out.contains("1 failed")
+    })
+    .await;
+    assert_eq!(
+        sf.handle().records().len(),
+        1,
+        "only the Case's session is a record"
+    );
+    assert_eq!(sf.handle().records_for(&case).len(), 1);
+    let zd = hosts.zendesk.handle();
+    assert_eq!(
+        zd.comments(4711).len(),
+        1,
+        "only the ticket's session is a note"
+    );
+    let out = status(&dir.sqlite());
+    assert!(
+        out.contains("zendesk: the session's external key 'INC-7' is not a Zendesk ticket id")
+            && out.contains(
+                "salesforce: the session's external key 'INC-7' is not a Salesforce Case id"
+            ),
+        "{out}"
+    );
+    broker.shutdown().await;
+}

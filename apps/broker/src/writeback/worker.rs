@@ -139,10 +139,24 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
         Err(e) => return store_trouble(e),
     };
     let state_of = |sink: &str| previous.iter().find(|(s, _)| s == sink).map(|(_, d)| *d);
-    let todo: Vec<_> = wb
-        .sinks
+    // A job goes to every sink that can hold its external key (a Case id
+    // to Salesforce, a ticket number to Zendesk, …); one that none can
+    // hold is parked with each sink's reason.
+    let for_kind: Vec<_> = wb.sinks.iter().filter(|s| s.handles(job.kind)).collect();
+    let refusals: Vec<String> = for_kind
         .iter()
-        .filter(|s| s.handles(job.kind))
+        .filter_map(|s| {
+            s.takes(&job.external_key)
+                .err()
+                .map(|why| format!("{}: {why}", s.name()))
+        })
+        .collect();
+    if !for_kind.is_empty() && refusals.len() == for_kind.len() {
+        return Outcome::Park(refusals.join("; "));
+    }
+    let todo: Vec<_> = for_kind
+        .into_iter()
+        .filter(|s| s.takes(&job.external_key).is_ok())
         .filter(|s| !matches!(state_of(s.name()), Some(Delivery::Done | Delivery::Failed)))
         .collect();
     let mut parked: Vec<String> = previous

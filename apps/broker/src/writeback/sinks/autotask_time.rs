@@ -180,6 +180,12 @@ impl Sink for AutotaskTimeEntries {
         "autotask_time"
     }
 
+    fn takes(&self, ticket: &str) -> Result<(), String> {
+        numeric_ticket(HOST, ticket)
+            .map(drop)
+            .map_err(|e| e.reason().to_owned())
+    }
+
     fn handles(&self, kind: Kind) -> bool {
         kind == Kind::Session
     }

@@ -77,6 +77,13 @@ pub trait Sink: Send + Sync {
     /// Whether the ticket already holds `note` (a note with its marker).
     fn has_note<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>>;
 
+    /// Whether this host can hold a ticket with id `ticket` (the session's
+    /// external key), or why not. A session goes to every sink that takes
+    /// its key; one that no sink takes is parked with their reasons.
+    fn takes(&self, _ticket: &str) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Writes `note` into its ticket.
     fn write<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<(), SinkError>>;
 

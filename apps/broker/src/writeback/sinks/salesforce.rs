@@ -234,6 +234,10 @@ impl Sink for Salesforce {
         "salesforce"
     }
 
+    fn takes(&self, ticket: &str) -> Result<(), String> {
+        case_id(ticket).map(drop)
+    }
+
     /// Signs in (the JWT bearer flow): the connected app, its certificate
     /// and the user are all checked; nothing is written.
     fn check(&self) -> BoxFuture<'_, Result<String, SinkError>> {
@@ -309,6 +313,18 @@ async fn refusal(what: &str, resp: reqwest::Response) -> SinkError {
     }
 }
 
+/// `ticket` when it can be a Case id, else why not.
+fn case_id(ticket: &str) -> Result<&str, String> {
+    let case = ticket.trim();
+    if is_case_id(case) {
+        return Ok(case);
+    }
+    let shown: String = case.chars().take(40).collect();
+    Err(format!(
+        "the session's external key '{shown}' is not a Salesforce Case id (15 or 18 letters and digits starting 500)"
+    ))
+}
+
 /// Whether `id` can be a Case id: 15 or 18 letters and digits, starting
 /// with Case's key prefix `500`.
 fn is_case_id(id: &str) -> bool {
@@ -320,13 +336,7 @@ fn is_case_id(id: &str) -> bool {
 /// The record's fields for `note`: the session's for a session, a survey
 /// field for a survey; the Case lookup for both. Made to fit the object.
 fn record_fields(note: &Note) -> Result<Map<String, Value>, SinkError> {
-    let case = note.ticket.trim();
-    if !is_case_id(case) {
-        let shown: String = case.chars().take(40).collect();
-        return Err(SinkError::Permanent(format!(
-            "the session's external key '{shown}' is not a Salesforce Case id (15 or 18 letters and digits starting 500)"
-        )));
-    }
+    let case = case_id(&note.ticket).map_err(SinkError::Permanent)?;
     let r = SessionFields::of(note);
     let mut fields = Map::new();
     fields.insert("Case__c".into(), case.into());

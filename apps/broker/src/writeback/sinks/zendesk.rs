@@ -87,6 +87,12 @@ impl Sink for Zendesk {
         "zendesk"
     }
 
+    fn takes(&self, ticket: &str) -> Result<(), String> {
+        numeric_ticket(HOST, ticket)
+            .map(drop)
+            .map_err(|e| e.reason().to_owned())
+    }
+
     fn has_note<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>> {
         Box::pin(async move {
             self.has_marker(numeric_ticket(HOST, &note.ticket)?, &note.marker)
