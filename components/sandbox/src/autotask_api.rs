@@ -200,6 +200,23 @@ fn errors(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({"errors": [message]}))).into_response()
 }
 
+/// What every request goes through first: counted (a write or a read),
+/// refused without the API user's headers, then the injected fault (a hang,
+/// a status) applied. The fault when it is `StoreThenDrop` (for writes).
+async fn admit(s: &AtState, h: &HeaderMap, write: bool) -> Result<Option<HostFault>, Response> {
+    count(if write {
+        &s.faults.writes
+    } else {
+        &s.faults.reads
+    });
+    if let Some(r) = refused(s, h) {
+        return Err(r);
+    }
+    let fault = s.faults.take(write);
+    before(fault).await?;
+    Ok(fault)
+}
+
 /// The refusal when the request's credentials are not the API user's.
 fn refused(s: &AtState, h: &HeaderMap) -> Option<Response> {
     let is = |name: &str, want: &str| h.get(name).and_then(|v| v.to_str().ok()) == Some(want);
@@ -223,14 +240,10 @@ async fn add_note(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    count(&s.faults.writes);
-    if let Some(r) = refused(&s, &headers) {
-        return r;
-    }
-    let fault = s.faults.take(true);
-    if let Err(r) = before(fault).await {
-        return r;
-    }
+    let fault = match admit(&s, &headers, true).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
         return errors(StatusCode::BAD_REQUEST, "The request body is not JSON");
     };
@@ -283,11 +296,7 @@ async fn list_notes(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    count(&s.faults.reads);
-    if let Some(r) = refused(&s, &headers) {
-        return r;
-    }
-    if let Err(r) = before(s.faults.take(false)).await {
+    if let Err(r) = admit(&s, &headers, false).await {
         return r;
     }
     let tickets = s.tickets.lock().expect("tickets");
@@ -400,14 +409,10 @@ async fn add_time_entry(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    count(&s.faults.writes);
-    if let Some(r) = refused(&s, &headers) {
-        return r;
-    }
-    let fault = s.faults.take(true);
-    if let Err(r) = before(fault).await {
-        return r;
-    }
+    let fault = match admit(&s, &headers, true).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
         return errors(StatusCode::BAD_REQUEST, "The request body is not JSON");
     };
@@ -533,11 +538,7 @@ async fn query_time_entries(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    count(&s.faults.reads);
-    if let Some(r) = refused(&s, &headers) {
-        return r;
-    }
-    if let Err(r) = before(s.faults.take(false)).await {
+    if let Err(r) = admit(&s, &headers, false).await {
         return r;
     }
     let items = s
@@ -555,11 +556,7 @@ async fn query_resources(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    count(&s.faults.reads);
-    if let Some(r) = refused(&s, &headers) {
-        return r;
-    }
-    if let Err(r) = before(s.faults.take(false)).await {
+    if let Err(r) = admit(&s, &headers, false).await {
         return r;
     }
     let items = s

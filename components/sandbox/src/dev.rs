@@ -118,17 +118,8 @@ fn ticket_thread(
     headers: &HeaderMap,
     id: &str,
 ) -> Response {
-    let request_host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    if !is_loopback_host(request_host) {
-        return error(
-            StatusCode::FORBIDDEN,
-            ErrorCode::ForbiddenOrigin,
-            "The demo's ticket thread is served only for http://127.0.0.1, localhost or [::1]"
-                .into(),
-        );
+    if let Some(refused) = loopback_only(headers, "The demo's ticket thread is served") {
+        return refused;
     }
     let Ok(id) = id.parse::<u64>() else {
         return error(
@@ -181,6 +172,23 @@ fn is_port(p: &str) -> bool {
         .is_some_and(|d| !d.is_empty() && d.len() <= 5 && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The 403 for a request whose `Host` is not loopback (see the module
+/// docs: DNS rebinding); `what` says what is refused, e.g. "Dev host
+/// tokens are minted".
+fn loopback_only(headers: &HeaderMap, what: &str) -> Option<Response> {
+    let request_host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    (!is_loopback_host(request_host)).then(|| {
+        error(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ForbiddenOrigin,
+            format!("{what} only for http://127.0.0.1, localhost or [::1]: open the demo at its loopback address"),
+        )
+    })
+}
+
 /// The broker's error shape and outcome label, as its own handlers give.
 fn error(status: StatusCode, code: ErrorCode, message: String) -> Response {
     let mut r = (status, Json(ErrorBody::new(code, message))).into_response();
@@ -193,16 +201,8 @@ async fn host_token(
     headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> Response {
-    let request_host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    if !is_loopback_host(request_host) {
-        return error(
-            StatusCode::FORBIDDEN,
-            ErrorCode::ForbiddenOrigin,
-            "Dev host tokens are minted only for http://127.0.0.1, localhost or [::1]: open the demo at its loopback address".into(),
-        );
+    if let Some(refused) = loopback_only(&headers, "Dev host tokens are minted") {
+        return refused;
     }
     let sub = q
         .sub
