@@ -36,15 +36,7 @@ async fn rep_of_key(h: &Harness, token: &str) -> Result<String, (u16, Value)> {
     if status != 200 {
         return Err((status, body));
     }
-    let page = h
-        .http
-        .get(body["key_url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&h.http, body["key_url"].as_str().unwrap()).await;
     let at = page.find("rep_username:").expect("the queue on the page") + "rep_username:".len();
     Ok(page[at..]
         .chars()

@@ -9,10 +9,16 @@ use serde_json::{json, Value};
 
 const PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8><script type=module src=./app.js></script></head><body><main id=bt-app></main></body></html>";
 
-async fn signed_harness() -> Harness {
+/// A dist dir holding a sidebar page, for `BT_DIST_DIR`.
+fn sidebar_dist() -> std::path::PathBuf {
     let dist = std::env::temp_dir().join(format!("bt-signed-url-{}", std::process::id()));
     std::fs::create_dir_all(dist.join("zendesk-sidebar")).unwrap();
     std::fs::write(dist.join("zendesk-sidebar/index.html"), PAGE).unwrap();
+    dist
+}
+
+async fn signed_harness() -> Harness {
+    let dist = sidebar_dist();
     Harness::start_with(|c| {
         c.zendesk = Some(zendesk_config());
         c.static_files.dist_dir = Some(dist);
@@ -145,15 +151,17 @@ async fn without_a_zendesk_key_there_is_no_signed_mode() {
     assert_eq!(status, 404, "{body}");
 }
 
-/// A broker in signed mode whose Zendesk API user is `zendesk`'s (the
-/// stand-in seeds alice 1001 and bob 1002 as agents, 2001 as an end-user).
-async fn signed_harness_with_api(zendesk: &bt_sandbox::zendesk_api::RunningZendesk) -> Harness {
-    let dist = std::env::temp_dir().join(format!("bt-signed-url-api-{}", std::process::id()));
-    std::fs::create_dir_all(dist.join("zendesk-sidebar")).unwrap();
-    std::fs::write(dist.join("zendesk-sidebar/index.html"), PAGE).unwrap();
+/// A Zendesk stand-in made from `stand_in` (it seeds alice 1001 and bob
+/// 1002 as agents, 2001 as an end-user) and a broker in signed mode whose
+/// Zendesk API user is the stand-in's default one.
+async fn signed_harness_with_api(
+    stand_in: bt_sandbox::zendesk_api::ZendeskConfig,
+) -> (bt_sandbox::zendesk_api::RunningZendesk, Harness) {
+    let zendesk = bt_sandbox::zendesk_api::start(stand_in).await.unwrap();
+    let dist = sidebar_dist();
     let defaults = bt_sandbox::zendesk_api::ZendeskConfig::default();
     let url = zendesk.url();
-    Harness::start_with(move |c| {
+    let h = Harness::start_with(move |c| {
         c.zendesk = Some(zendesk_config());
         c.static_files.dist_dir = Some(dist);
         c.writeback.zendesk = Some(bt_broker::writeback::config::ZendeskSinkConfig {
@@ -162,15 +170,13 @@ async fn signed_harness_with_api(zendesk: &bt_sandbox::zendesk_api::RunningZende
             api_token: bt_broker::Secret::new(defaults.api_token),
         });
     })
-    .await
+    .await;
+    (zendesk, h)
 }
 
 #[tokio::test]
 async fn the_zendesk_user_id_maps_to_a_rep_through_the_zendesk_api() {
-    let zendesk = bt_sandbox::zendesk_api::start(Default::default())
-        .await
-        .unwrap();
-    let h = signed_harness_with_api(&zendesk).await;
+    let (_zendesk, h) = signed_harness_with_api(Default::default()).await;
     let open = |sub: &str| rs256(&zendesk_claims_for(sub), "zendesk_test_private.pem");
 
     // 1001 is alice@example.com (logged in), 1002 bob@example.com (not).
@@ -205,10 +211,7 @@ async fn the_zendesk_user_id_maps_to_a_rep_through_the_zendesk_api() {
 
 #[tokio::test]
 async fn form_fields_beside_the_token_do_not_change_who_the_session_is_for() {
-    let zendesk = bt_sandbox::zendesk_api::start(Default::default())
-        .await
-        .unwrap();
-    let h = signed_harness_with_api(&zendesk).await;
+    let (_zendesk, h) = signed_harness_with_api(Default::default()).await;
     // Bob's token, with fields naming alice as the browser could add them.
     let token = rs256(&zendesk_claims_for("1002"), "zendesk_test_private.pem");
     let r = h
@@ -231,13 +234,11 @@ async fn form_fields_beside_the_token_do_not_change_who_the_session_is_for() {
 
 #[tokio::test]
 async fn a_wrong_zendesk_api_user_gives_a_message_naming_the_settings() {
-    let zendesk = bt_sandbox::zendesk_api::start(bt_sandbox::zendesk_api::ZendeskConfig {
+    let (zendesk, h) = signed_harness_with_api(bt_sandbox::zendesk_api::ZendeskConfig {
         api_token: "another-token".into(),
         ..Default::default()
     })
-    .await
-    .unwrap();
-    let h = signed_harness_with_api(&zendesk).await;
+    .await;
     let token = rs256(&zendesk_claims_for("1001"), "zendesk_test_private.pem");
     let (status, body, _) = open_sidebar(&h, Some(&token)).await;
     assert_eq!(status, 502, "{body}");

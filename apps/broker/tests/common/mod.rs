@@ -105,6 +105,17 @@ pub async fn get_json(http: &reqwest::Client, url: &str) -> Value {
         .expect("a JSON body")
 }
 
+/// `GET url`, its body as text.
+pub async fn get_text(http: &reqwest::Client, url: &str) -> String {
+    http.get(url)
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("a text body")
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
