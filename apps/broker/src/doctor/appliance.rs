@@ -44,6 +44,27 @@ fn refused(e: &ApiError, message_start: &str) -> bool {
     matches!(e, ApiError::ApplianceError(m) if m.starts_with(message_start))
 }
 
+/// Reports `e` as the failure of check `name`; a 403 names the permission
+/// the API account lacks and where to give it.
+fn fail(report: &mut Report, name: &str, e: &ApiError) {
+    let (what, fix) = if refused(e, "The appliance refused the command") {
+        (
+            "the API account may not use the Command API (HTTP 403)".to_owned(),
+            format!(
+                "in {API_CONFIGURATION}, give the API account Command API full access and save it"
+            ),
+        )
+    } else if refused(e, "The appliance refused the report") {
+        (
+            "the API account may not read session reports (HTTP 403)".to_owned(),
+            format!("in {API_CONFIGURATION}, tick \"Allow Access to Support Session Reports and Recordings\" for the API account and save it"),
+        )
+    } else {
+        describe(e)
+    };
+    report.fail(name, what, fix);
+}
+
 /// `oauth`, `command-api`, `reporting-api`; the client when OAuth works.
 pub async fn check(report: &mut Report, config: &Config) -> Option<ApplianceClient> {
     let client = match ApplianceClient::new(config, Arc::new(Metrics::new())) {
@@ -54,8 +75,7 @@ pub async fn check(report: &mut Report, config: &Config) -> Option<ApplianceClie
         }
     };
     if let Err(e) = client.token().await {
-        let (what, fix) = describe(&e);
-        report.fail("oauth", what, fix);
+        fail(report, "oauth", &e);
         return None;
     }
     report.ok(
@@ -74,34 +94,19 @@ pub async fn check(report: &mut Report, config: &Config) -> Option<ApplianceClie
                 reps.len()
             ),
         ),
-        Err(e) if refused(&e, "The appliance refused the command") => report.fail(
-            "command-api",
-            "the API account may not use the Command API (HTTP 403)",
-            format!(
-                "in {API_CONFIGURATION}, give the API account Command API full access and save it"
-            ),
-        ),
-        Err(e) => {
-            let (what, fix) = describe(&e);
-            report.fail("command-api", what, fix);
-        }
+        Err(e) => fail(report, "command-api", &e),
     }
 
     let hour_ago = bt_broker::auth::now_unix() as i64 - 3600;
     match client.support_sessions(hour_ago).await {
         Ok(sessions) => report.ok(
             "reporting-api",
-            format!("the SupportSession report answered: {} session(s) in the last hour", sessions.len()),
+            format!(
+                "the SupportSession report answered: {} session(s) in the last hour",
+                sessions.len()
+            ),
         ),
-        Err(e) if refused(&e, "The appliance refused the report") => report.fail(
-            "reporting-api",
-            "the API account may not read session reports (HTTP 403)",
-            format!("in {API_CONFIGURATION}, tick \"Allow Access to Support Session Reports and Recordings\" for the API account and save it"),
-        ),
-        Err(e) => {
-            let (what, fix) = describe(&e);
-            report.fail("reporting-api", what, fix);
-        }
+        Err(e) => fail(report, "reporting-api", &e),
     }
     Some(client)
 }
@@ -146,18 +151,7 @@ pub async fn rep(report: &mut Report, config: &Config, client: &ApplianceClient,
             format!("{username}{mapped} is not logged in to the representative console (\"Requested support representative is not available at this time\")"),
             format!("log in to the representative console as {username}, then try again"),
         ),
-        Ok(Err(other)) => {
-            let (what, fix) = describe(&bt_broker::appliance::response_error(other));
-            report.fail("rep", what, fix);
-        }
-        Err(e) if refused(&e, "The appliance refused the command") => report.fail(
-            "rep",
-            "the API account may not use the Command API (HTTP 403)",
-            format!("in {API_CONFIGURATION}, give the API account Command API full access and save it"),
-        ),
-        Err(e) => {
-            let (what, fix) = describe(&e);
-            report.fail("rep", what, fix);
-        }
+        Ok(Err(other)) => fail(report, "rep", &bt_broker::appliance::response_error(other)),
+        Err(e) => fail(report, "rep", &e),
     }
 }

@@ -116,25 +116,17 @@ async fn open_store(report: &mut Report, config: &Config) -> Option<Store> {
     }
 }
 
-fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| ms.to_string())
-}
-
 /// `outbound-events`: when the appliance last reached the broker.
 async fn last_event(report: &mut Report, config: &Config, store: &Store) {
     let token_set = config.writeback.outbound_token.is_some();
     match store.last_event_at().await {
         Ok(Some(ms)) => {
             let ago = (bt_broker::writeback::store::now_ms() - ms).max(0) / 60_000;
+            let when = bt_broker::writeback::sinks::record::rfc3339(ms / 1000)
+                .unwrap_or_else(|| format!("{ms} ms after 1970"));
             report.ok(
                 "outbound-events",
-                format!("the last event that queued a session arrived at {} ({ago} min ago)", rfc3339(ms)),
+                format!("the last event that queued a session arrived at {} ({ago} min ago)", when),
             );
         }
         Ok(None) if token_set => report.fail(
