@@ -106,12 +106,10 @@ pub fn port_is_free(port: u16) -> Result {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => Err(format!(
             "port {port} is already in use on 127.0.0.1: stop what listens there, or choose another port with `cargo xtask demo --port N`"
-        )
-        .into()),
+        )),
         Err(e) => Err(format!(
             "cannot listen on 127.0.0.1:{port} ({e}): choose another port with `cargo xtask demo --port N`"
-        )
-        .into()),
+        )),
     }
 }
 
@@ -151,7 +149,7 @@ mod tests {
     fn a_taken_port_is_named_with_how_to_choose_another() {
         let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = taken.local_addr().unwrap().port();
-        let message = port_is_free(port).unwrap_err().to_string();
+        let message = port_is_free(port).unwrap_err();
         assert!(
             message.contains(&format!("port {port} is already in use"))
                 && message.contains("--port N"),
