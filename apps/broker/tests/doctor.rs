@@ -221,9 +221,10 @@ impl World {
     }
 
     /// Runs a broker with this configuration until the appliance's end of
-    /// session event has been written back (to Zendesk ticket 4711), then
-    /// stops it: the state store then holds one event.
-    async fn deliver_one_event(&self) {
+    /// session event for `ticket` has been handled (its job `done`, or
+    /// parked as `failed`), then stops it: the state store then holds one
+    /// event.
+    async fn deliver_one_event(&self, ticket: &str, failed: bool) {
         let env = self.env.clone();
         let mut config = bt_broker::Config::from_sources(|k| env.get(k).cloned(), None).unwrap();
         config.listen = "127.0.0.1:0".parse().unwrap();
@@ -233,23 +234,23 @@ impl World {
             "{}/v1/outbound-events?outbound_event_token={TOKEN}",
             broker.url()
         ));
-        sb.end_demo_session(Some("4711"), false)
+        sb.end_demo_session(Some(ticket), false)
             .expect("a recipient");
-        let zd = self.hosts.zendesk.handle();
-        wait_for("the note in ticket 4711", Duration::from_secs(30), || {
-            !zd.comments(4711).is_empty()
-        })
-        .await;
-        // The webhook's delivery is recorded after the note: wait for the job.
-        let state = self.env["BT_STATE"].clone();
-        let store = bt_broker::writeback::Store::open(&state).await.unwrap();
+        let store = bt_broker::writeback::Store::open(&self.env["BT_STATE"])
+            .await
+            .unwrap();
+        let handled = |c: &bt_broker::writeback::store::Counts| match failed {
+            true => c.failed == 1,
+            false => c.done == 1,
+        };
         for _ in 0..600 {
-            if store.counts().await.unwrap().done == 1 {
+            if handled(&store.counts().await.unwrap()) {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert_eq!(store.counts().await.unwrap().done, 1, "the job is done");
+        let counts = store.counts().await.unwrap();
+        assert!(handled(&counts), "the job of ticket {ticket}: {counts:?}");
         broker.shutdown().await;
     }
 }
@@ -257,7 +258,8 @@ impl World {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_healthy_setup_passes_every_check_in_order() {
     let world = World::start().await;
-    world.deliver_one_event().await;
+    world.deliver_one_event("4711", false).await;
+    assert!(!world.hosts.zendesk.handle().comments(4711).is_empty());
     let run = world.doctor(&["--rep", "alice@example.com"]).await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
@@ -623,5 +625,23 @@ async fn record_sinks_that_refuse_the_sign_in_fail_that_sink() {
     assert!(
         !run.stdout.contains(&a.password),
         "the Agiloft password is a secret"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_job_fails_queue_with_its_reason() {
+    let world = World::start().await;
+    // Neither Zendesk nor Autotask has ticket 999999: the job is parked.
+    world.deliver_one_event("999999", true).await;
+    let run = world.doctor(&[]).await;
+    run.ok("outbound-events");
+    let line = run.fail("queue");
+    assert!(
+        line.contains("1 failed") && line.contains("ticket 999999"),
+        "{line}"
+    );
+    assert!(
+        line.contains("bt-broker writeback retry --failed"),
+        "{line}"
     );
 }
