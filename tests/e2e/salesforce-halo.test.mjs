@@ -76,7 +76,7 @@ for (const [view, type, operation] of [['jump', 'rep', 'generate'], ['web-jump',
     await form.getByRole('button', { name: 'Push and Start Remote', exact: true }).click();
     const { params } = await nextLink(s.links, before);
     assert.deepEqual([params.type, params.operation, params.action], [type, operation, 'push_and_start_remote']);
-    assert.deepEqual([params.target, params.jumpoint, params['session.custom.external_key']], ['abcdef02', 'Network01', CASE_ID]);
+    assert.deepEqual([params.target, params.jumpoint, params['session.custom.external_key']], ['ABCDEF02', 'Network01', CASE_ID]);
     assert.deepEqual(s.errors, []);
   });
 }

@@ -71,11 +71,11 @@ test('Zendesk: Email Session Key puts the invitation in the reply once, with the
 
 const JUMPS = [
   { form: 'Pinned Jump Client', button: 'Jump To', fill: { 'Jump Client search': 'Front Desk PC' }, action: 'start_pinned_client_session', expect: { search_string: 'Front Desk PC' } },
-  { form: 'Push and Start Local', fill: { Hostname: 'PC-0042' }, action: 'push_and_start_local', expect: { hostname: 'pc-0042' } },
+  { form: 'Push and Start Local', fill: { Hostname: 'PC-0042' }, action: 'push_and_start_local', expect: { hostname: 'PC-0042' } },
   { form: 'Push and Start Remote', fill: { 'Hostname or IP address': '10.1.2.3' }, select: { Jumpoint: 'Head Office' }, action: 'push_and_start_remote', expect: { target: '10.1.2.3', jumpoint: 'Head Office' } },
   { form: 'Start RDP Session', fill: { 'Hostname or IP address': 'srv-01' }, select: { Jumpoint: 'Network01' }, action: 'start_rdp_session', expect: { target: 'srv-01', jumpoint: 'Network01' } },
   { form: 'Start Shell Session', fill: { 'Hostname or IP address': 'router1' }, select: { Jumpoint: 'Network01' }, action: 'start_shell_jump_session', expect: { target: 'router1' } },
-  { form: 'Start vPro Session', fill: { 'Hostname or IP address': 'ABCDEF02' }, select: { Jumpoint: 'Network01' }, action: 'start_vpro_session', expect: { target: 'abcdef02', jumpoint: 'Network01' } },
+  { form: 'Start vPro Session', fill: { 'Hostname or IP address': 'ABCDEF02' }, select: { Jumpoint: 'Network01' }, action: 'start_vpro_session', expect: { target: 'ABCDEF02', jumpoint: 'Network01' } },
 ];
 
 test('Zendesk: every Jump form opens the right client_script URL with the ticket as external key', async () => {

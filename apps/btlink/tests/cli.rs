@@ -113,7 +113,8 @@ fn every_jump_method() {
         (
             vec!["--method", "local", "--target", "ABCDEF02"],
             "push_and_start_local",
-            vec![("hostname", "abcdef02")],
+            // As typed: validated, not rewritten (BeyondTrust's examples keep it).
+            vec![("hostname", "ABCDEF02")],
         ),
         (
             vec![
@@ -125,7 +126,7 @@ fn every_jump_method() {
                 "Network01",
             ],
             "push_and_start_remote",
-            vec![("target", "abcdef02"), ("jumpoint", "Network01")],
+            vec![("target", "ABCDEF02"), ("jumpoint", "Network01")],
         ),
         (
             vec![
@@ -180,7 +181,7 @@ fn every_jump_method() {
                 "Network01",
             ],
             "start_vpro_session",
-            vec![("jumpoint", "Network01")],
+            vec![("target", "ABCDEF02"), ("jumpoint", "Network01")],
         ),
         (
             vec!["--method", "vnc", "--target", "mac1", "--port", "5901"],

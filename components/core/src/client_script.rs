@@ -635,7 +635,7 @@ mod tests {
                 jumpoint: Some(JumpointName::parse("Network01").unwrap()),
             },
         );
-        expect(&remote.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=push_and_start_remote&target=abcdef02&jumpoint=Network01");
+        expect(&remote.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=push_and_start_remote&target=ABCDEF02&jumpoint=Network01");
         let vpro = ClientScript::new(
             host(),
             Action::StartVproSession {
@@ -643,7 +643,7 @@ mod tests {
                 jumpoint: JumpointName::parse("Network01").unwrap(),
             },
         );
-        expect(&vpro.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=start_vpro_session&target=abcdef02&jumpoint=Network01");
+        expect(&vpro.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=start_vpro_session&target=ABCDEF02&jumpoint=Network01");
         let local = ClientScript::new(
             host(),
             Action::PushAndStartLocal {
@@ -651,7 +651,7 @@ mod tests {
             },
         )
         .external_key(&ExternalKey::parse("BMC0000001275").unwrap());
-        expect(&local.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=push_and_start_local&hostname=abcdef02&session.custom.external_key=BMC0000001275");
+        expect(&local.to_url(), "https://support.example.com/api/client_script?type=rep&operation=generate&action=push_and_start_local&hostname=ABCDEF02&session.custom.external_key=BMC0000001275");
     }
 
     #[test]

@@ -178,7 +178,7 @@ fn parse_host_port(
     if !host.starts_with('[') && host.parse::<Ipv4Addr>().is_err() && !is_dns_name(&host) {
         return Err(err(field, Problem::InvalidHostname));
     }
-    Ok((host.to_ascii_lowercase(), port))
+    Ok((host, port))
 }
 
 /// RFC 1123 host name: dot-separated labels of letters, digits and inner '-'.
@@ -215,8 +215,10 @@ pub struct ApplianceHost {
 impl ApplianceHost {
     pub fn parse(value: &str) -> Result<Self, InputError> {
         let (host, port) = parse_host_port(value, &Field::ApplianceHostname, true)?;
+        // The admin's appliance name, in the one spelling every link and
+        // origin check compares against (DNS names ignore case).
         Ok(Self {
-            host,
+            host: host.to_ascii_lowercase(),
             port,
             insecure: false,
         })
@@ -248,7 +250,7 @@ impl ApplianceHost {
         }
     }
 
-    /// `host[:port]` as typed (lower-cased).
+    /// `host[:port]` as configured (the host lower-cased).
     pub fn authority(&self) -> String {
         match self.port {
             Some(p) => format!("{}:{p}", self.host),
@@ -273,7 +275,9 @@ impl fmt::Display for ApplianceHost {
 }
 
 /// A host name or IP address to jump to (`hostname`, `target`, and the
-/// public portal hostname): at most 255 characters, no URL, no port.
+/// public portal hostname): at most 255 characters, no URL, no port. Kept
+/// as the agent typed it (validated, not rewritten), as BeyondTrust's own
+/// examples pass it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target(String);
 
@@ -678,7 +682,8 @@ mod tests {
 
     #[test]
     fn targets_are_hostnames_not_urls_and_at_most_255() {
-        assert_eq!(Target::parse("ABCDEF02").unwrap().as_str(), "abcdef02");
+        // Validated, not rewritten: the target goes out as the agent typed it.
+        assert_eq!(Target::parse(" ABCDEF02 ").unwrap().as_str(), "ABCDEF02");
         assert_eq!(Target::parse("fe80::1").unwrap().as_str(), "fe80::1");
         assert_eq!(
             Target::parse("rdp://host").unwrap_err().problem,

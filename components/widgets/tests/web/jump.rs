@@ -155,7 +155,7 @@ async fn push_and_start_remote_builds_the_client_script_link() {
             ("type", "rep"),
             ("operation", "generate"),
             ("action", "push_and_start_remote"),
-            ("target", "web-01.corp.example.com"),
+            ("target", "Web-01.corp.example.com"),
             ("jumpoint", "Paris DC"),
             ("session.custom.external_key", "4711"),
         ],
@@ -583,4 +583,17 @@ async fn the_title_the_first_method_and_its_button_say_different_things() {
             "{lang}: {texts:?}"
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn the_target_goes_out_as_the_agent_typed_it() {
+    let host = FakeHost::new();
+    let m = jump_to(&host).await;
+    m.type_into(&format!("{} input[name=target]", form("remote")), " ABCDEF02 ");
+    m.click(&format!("{} button[type=submit]", form("remote")));
+    let p = params(&host.last_opened().expect("a link"));
+    assert_eq!(p["target"], "ABCDEF02", "validated, not rewritten");
+    m.type_into(&format!("{} input[name=target]", form("local")), "PC-0042");
+    m.click(&format!("{} button[type=submit]", form("local")));
+    assert_eq!(params(&host.last_opened().unwrap())["hostname"], "PC-0042");
 }
