@@ -17,6 +17,9 @@ pub struct SandboxMode {
     host_secret: String,
     /// The Zendesk stand-in the demo's write-back writes its notes into.
     zendesk: bt_sandbox::zendesk_api::RunningZendesk,
+    /// The Salesforce stand-in the write-back upserts the demo Case's
+    /// BeyondTrust Session records into.
+    salesforce: bt_sandbox::salesforce_api::RunningSalesforce,
     outbound_token: String,
 }
 
@@ -28,10 +31,14 @@ impl SandboxMode {
         let zendesk = bt_sandbox::zendesk_api::start(Default::default())
             .await
             .map_err(|e| format!("cannot start the Zendesk stand-in: {e}"))?;
+        let salesforce = bt_sandbox::salesforce_api::start(Default::default())
+            .await
+            .map_err(|e| format!("cannot start the Salesforce stand-in: {e}"))?;
         Ok(Self {
             sandbox,
             host_secret: dev::random_host_secret(),
             zendesk,
+            salesforce,
             outbound_token: dev::random_host_secret(),
         })
     }
@@ -52,6 +59,17 @@ impl SandboxMode {
             ("BT_ZENDESK_URL", self.zendesk.url()),
             ("BT_ZENDESK_EMAIL", zendesk_defaults().email),
             ("BT_ZENDESK_API_TOKEN", zendesk_defaults().api_token),
+            // A Case's sessions become records (a ticket number's, notes).
+            ("BT_SALESFORCE_LOGIN_URL", self.salesforce.url()),
+            ("BT_SALESFORCE_CLIENT_ID", salesforce_defaults().client_id),
+            (
+                "BT_SALESFORCE_USERNAME",
+                salesforce_defaults().usernames[0].clone(),
+            ),
+            (
+                "BT_SALESFORCE_PRIVATE_KEY",
+                bt_sandbox::salesforce_api::DEV_PRIVATE_KEY.to_owned(),
+            ),
             (
                 "BT_STATE",
                 std::env::var("BT_STATE").unwrap_or_else(|_| {
@@ -88,7 +106,9 @@ impl SandboxMode {
         };
         Ok(dev::routes(host, dev::demo_settings(&self.sandbox.url()))
             // The demo's Zendesk ticket page shows the stand-in's thread.
-            .merge(dev::ticket_thread_routes(self.zendesk.handle())))
+            .merge(dev::ticket_thread_routes(self.zendesk.handle()))
+            // The demo's Case page lists the stand-in's session records.
+            .merge(dev::case_sessions_routes(self.salesforce.handle())))
     }
 
     /// The banner once the broker listens at `url`.
@@ -107,7 +127,16 @@ impl SandboxMode {
             "  the ticket's notes: {}/agent/tickets/4711 (Zendesk stand-in)",
             self.zendesk.url()
         );
+        println!(
+            "  a Case's session  : curl -X POST '{}/__sandbox/end-session?external_key={}' (its record: /demo/salesforce/)",
+            self.sandbox.url(),
+            bt_sandbox::salesforce_api::DEMO_CASE
+        );
     }
+}
+
+fn salesforce_defaults() -> bt_sandbox::salesforce_api::SalesforceConfig {
+    bt_sandbox::salesforce_api::SalesforceConfig::default()
 }
 
 fn zendesk_defaults() -> bt_sandbox::zendesk_api::ZendeskConfig {

@@ -146,6 +146,32 @@ fn ticket_thread(
     r
 }
 
+/// `GET /dev/salesforce/cases/{id}/sessions`: the demo Case's
+/// `BeyondTrust_Session__c` records in the Salesforce stand-in (what its
+/// related list shows), for the demo's Case page; loopback only.
+pub fn case_sessions_routes(salesforce: crate::salesforce_api::SalesforceHandle) -> Router {
+    Router::new().route(
+        "/dev/salesforce/cases/{id}/sessions",
+        get(
+            move |headers: HeaderMap, axum::extract::Path(id): axum::extract::Path<String>| {
+                let salesforce = salesforce.clone();
+                async move {
+                    if let Some(refused) =
+                        loopback_only(&headers, "The demo's Case sessions are served")
+                    {
+                        return refused;
+                    }
+                    let records = salesforce.case_records(&id);
+                    let mut r = Json(serde_json::json!({ "records": records })).into_response();
+                    r.headers_mut()
+                        .insert(header::CACHE_CONTROL, "no-store".parse().expect("a header"));
+                    r
+                }
+            },
+        ),
+    )
+}
+
 #[derive(Deserialize)]
 struct TokenQuery {
     sub: Option<String>,

@@ -78,7 +78,7 @@ pub struct SalesforceConfig {
 }
 
 /// The demo's Case, as the sandbox seeds it.
-pub const DEMO_CASE: &str = "500Hn00001XyZaBIAV";
+pub const DEMO_CASE: &str = "5003000000D8cuIAAR";
 
 impl Default for SalesforceConfig {
     fn default() -> Self {
@@ -136,6 +136,11 @@ impl SalesforceHandle {
             lsid: lsid.to_owned(),
             fields: Map::new(),
         });
+    }
+    /// The records on Case `id` (15 or 18 characters), as its related list
+    /// reads them (`GET …/sobjects/Case/{id}/BeyondTrust_Sessions__r`).
+    pub fn case_records(&self, id: &str) -> Vec<Value> {
+        case_records(&self.0, id).unwrap_or_default()
     }
     /// Ends every access token's session (Salesforce's session timeout).
     pub fn expire_tokens(&self) {
@@ -463,6 +468,29 @@ async fn upsert(
         .into_response()
 }
 
+/// The records on Case `id`, `None` when there is no such Case.
+fn case_records(s: &SfState, id: &str) -> Option<Vec<Value>> {
+    let case = case_id(s, id)?;
+    let records = s
+        .records
+        .lock()
+        .expect("records")
+        .iter()
+        .filter(|r| r.fields.get("Case__c").and_then(Value::as_str) == Some(case.as_str()))
+        .map(|r| {
+            let mut fields = r.fields.clone();
+            fields.insert(
+                "attributes".into(),
+                json!({"type": OBJECT, "url": format!("/services/data/v62.0/sobjects/{OBJECT}/{}", r.id)}),
+            );
+            fields.insert("Id".into(), r.id.clone().into());
+            fields.insert(EXTERNAL_ID.into(), r.lsid.clone().into());
+            Value::Object(fields)
+        })
+        .collect();
+    Some(records)
+}
+
 async fn related(
     State(s): State<Arc<SfState>>,
     Path((_version, id, relationship)): Path<(String, String, String)>,
@@ -472,7 +500,7 @@ async fn related(
     if let Some(r) = unauthorized(&s, &headers) {
         return r;
     }
-    let (Some(case), true) = (case_id(&s, &id), relationship == RELATIONSHIP) else {
+    let (Some(records), true) = (case_records(&s, &id), relationship == RELATIONSHIP) else {
         return api_error(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
@@ -480,20 +508,6 @@ async fn related(
             &[],
         );
     };
-    let records: Vec<Value> = s
-        .records
-        .lock()
-        .expect("records")
-        .iter()
-        .filter(|r| r.fields.get("Case__c").and_then(Value::as_str) == Some(case.as_str()))
-        .map(|r| {
-            let mut fields = r.fields.clone();
-            fields.insert("attributes".into(), json!({"type": OBJECT, "url": format!("/services/data/v62.0/sobjects/{OBJECT}/{}", r.id)}));
-            fields.insert("Id".into(), r.id.clone().into());
-            fields.insert(EXTERNAL_ID.into(), r.lsid.clone().into());
-            Value::Object(fields)
-        })
-        .collect();
     Json(json!({"totalSize": records.len(), "done": true, "records": records})).into_response()
 }
 
