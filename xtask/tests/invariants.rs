@@ -185,6 +185,12 @@ fn appliance_links_and_paths_are_built_only_in_bt_core() {
         let code = text.split("#[cfg(test)]").next().unwrap_or_default();
         for (n, line) in code_lines(code) {
             for m in markers {
+                // Salesforce's own token endpoint (`/services/oauth2/token`,
+                // the write-back's sign-in) is a ticketing host's path, not
+                // the appliance's `/oauth2/token`.
+                if m == "/oauth2/" && line.replace("/services/oauth2/", "").find(m).is_none() {
+                    continue;
+                }
                 if line.contains(m) {
                     found.push(format!("{}:{n}: {}", rel(&file), line.trim()));
                 }
