@@ -4,7 +4,7 @@
 
 use bt_core::start_session::{Route, StartSession};
 use bt_core::values::{CustomerDetails, CustomerName, ExternalKey, IssueCode, Locale};
-use bt_core::{Field, InputError};
+use bt_core::{Field, InputError, Unit};
 use leptos::prelude::*;
 
 use crate::ui::{
@@ -63,14 +63,16 @@ pub fn ClickToChat() -> impl IntoView {
             Kind::Text(None),
             name,
             err(Field::CustomerName),
-        ),
+        )
+        .limit(CustomerName::MAX, Unit::Characters),
         FieldSpec::new(
             "details",
             tr!(lang, chat.description),
             Kind::TextArea,
             details,
             err(Field::CustomerDetails),
-        ),
+        )
+        .limit(CustomerDetails::MAX, Unit::Bytes),
     ];
 
     let submit = {

@@ -9,6 +9,8 @@ pub static COMMON: Common = Common {
     popup_blocked: "Ihr Browser hat den neuen Tab blockiert. Öffnen Sie den Link hier:",
     open_link: "Link öffnen",
     opened: "In einem neuen Tab geöffnet.",
+    chars_left: "Noch {0} Zeichen",
+    chars_over: "{0} Zeichen zu viel",
     fields: FieldNames {
         appliance_hostname: "Hostname",
         external_key: "Externer Schlüssel",
@@ -47,6 +49,7 @@ pub static COMMON: Common = Common {
         format: "Muss die Form {0} haben.",
         needs_jumpoint: "„{0}“ benötigt mindestens einen Jumpoint.",
         duplicate: "Doppelt aufgeführt.",
+        too_long_by: "Zu lang: Kürzen Sie um etwa {0} Zeichen.",
     },
 };
 

@@ -9,6 +9,8 @@ pub static COMMON: Common = Common {
     popup_blocked: "Your browser blocked the new tab. Open the link here:",
     open_link: "Open link",
     opened: "Opened in a new tab.",
+    chars_left: "{0} characters left",
+    chars_over: "{0} characters too many",
     fields: FieldNames {
         appliance_hostname: "Hostname",
         external_key: "External key",
@@ -48,6 +50,7 @@ pub static COMMON: Common = Common {
         format: "Must look like {0}.",
         needs_jumpoint: "\"{0}\" needs at least one Jumpoint.",
         duplicate: "Listed twice.",
+        too_long_by: "Too long: shorten it by about {0} characters.",
     },
 };
 

@@ -9,6 +9,8 @@ pub static COMMON: Common = Common {
     popup_blocked: "Su navegador bloqueó la nueva pestaña. Abra el enlace aquí:",
     open_link: "Abrir enlace",
     opened: "Abierto en una pestaña nueva.",
+    chars_left: "Quedan {0} caracteres",
+    chars_over: "{0} caracteres de más",
     fields: FieldNames {
         appliance_hostname: "Nombre de host",
         external_key: "Clave externa",
@@ -48,6 +50,7 @@ pub static COMMON: Common = Common {
         format: "Debe tener la forma {0}.",
         needs_jumpoint: "«{0}» necesita al menos un Jumpoint.",
         duplicate: "Aparece dos veces.",
+        too_long_by: "Demasiado largo: acórtelo unos {0} caracteres.",
     },
 };
 

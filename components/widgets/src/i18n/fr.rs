@@ -9,6 +9,8 @@ pub static COMMON: Common = Common {
     popup_blocked: "Votre navigateur a bloqué le nouvel onglet. Ouvrez le lien ici :",
     open_link: "Ouvrir le lien",
     opened: "Ouvert dans un nouvel onglet.",
+    chars_left: "Encore {0} caractères",
+    chars_over: "{0} caractères en trop",
     fields: FieldNames {
         appliance_hostname: "Nom d'hôte",
         external_key: "Clé externe",
@@ -47,6 +49,7 @@ pub static COMMON: Common = Common {
         format: "Doit être de la forme {0}.",
         needs_jumpoint: "« {0} » nécessite au moins un Jumpoint.",
         duplicate: "Indiqué deux fois.",
+        too_long_by: "Trop long : raccourcissez d’environ {0} caractères.",
     },
 };
 

@@ -9,6 +9,8 @@ pub static COMMON: Common = Common {
     popup_blocked: "ブラウザーが新しいタブをブロックしました。こちらのリンクを開いてください:",
     open_link: "リンクを開く",
     opened: "新しいタブで開きました。",
+    chars_left: "残り {0} 文字",
+    chars_over: "{0} 文字超過",
     fields: FieldNames {
         appliance_hostname: "ホスト名",
         external_key: "外部キー",
@@ -47,6 +49,7 @@ pub static COMMON: Common = Common {
         format: "{0} の形式で入力してください。",
         needs_jumpoint: "「{0}」には Jumpoint が 1 つ以上必要です。",
         duplicate: "重複しています。",
+        too_long_by: "長すぎます。{0} 文字ほど短くしてください。",
     },
 };
 

@@ -102,6 +102,8 @@ catalogue!(
         /// `{0}` = the setting's name.
         needs_jumpoint,
         duplicate,
+        /// A byte limit, in characters a person counts: `{0}` = about how many to remove.
+        too_long_by,
     }
 );
 
@@ -125,6 +127,10 @@ pub struct Common {
     pub popup_blocked: &'static str,
     pub open_link: &'static str,
     pub opened: &'static str,
+    /// A text field's live counter: `{0}` characters still fit.
+    pub chars_left: &'static str,
+    /// A text field's live counter: `{0}` characters over the limit.
+    pub chars_over: &'static str,
     pub fields: FieldNames,
     pub problems: Problems,
 }
@@ -244,13 +250,17 @@ pub fn problem(lang: Lang, problem: &Problem) -> String {
     let p = &common(lang).problems;
     match problem {
         Problem::Required => p.required.into(),
-        Problem::TooLong { max, got, unit } => {
-            let unit = match unit {
-                Unit::Characters => p.characters,
-                Unit::Bytes => p.bytes,
-            };
-            fill(p.too_long, &[&max.to_string(), unit, &got.to_string()])
-        }
+        // A byte limit (the appliance's) means nothing to a person typing:
+        // say how much to cut, in characters.
+        Problem::TooLong {
+            max,
+            got,
+            unit: Unit::Bytes,
+        } => fill(p.too_long_by, &[&got.saturating_sub(*max).to_string()]),
+        Problem::TooLong { max, got, .. } => fill(
+            p.too_long,
+            &[&max.to_string(), p.characters, &got.to_string()],
+        ),
         Problem::UrlNotHostname => p.url_not_hostname.into(),
         Problem::InvalidHostname => p.invalid_hostname.into(),
         Problem::ControlCharacters => p.control_characters.into(),

@@ -1,7 +1,7 @@
 //! Form fields built from data ([`FieldSpec`] → [`field`]), their inline
 //! errors, and one-line messages.
 
-use bt_core::{Field, InputError};
+use bt_core::{Field, InputError, Unit};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -36,6 +36,9 @@ pub struct FieldSpec {
     pub kind: Kind,
     pub value: RwSignal<String>,
     pub error: Signal<Option<String>>,
+    /// A length limit shown while typing (text fields): a live "N
+    /// characters left" counter tied to the control, and `maxlength`.
+    pub limit: Option<(usize, Unit)>,
 }
 
 impl FieldSpec {
@@ -52,7 +55,25 @@ impl FieldSpec {
             kind,
             value,
             error,
+            limit: None,
         }
+    }
+
+    /// Shows `max` (in `unit`) while the user types, before they pass it.
+    pub fn limit(mut self, max: usize, unit: Unit) -> Self {
+        self.limit = Some((max, unit));
+        self
+    }
+}
+
+/// How much of a limit `value` uses, in the characters a person counts:
+/// a byte limit counts what each character takes (a plain letter one, an
+/// accented letter two, an emoji four), so "characters left" is exact for
+/// plain text and never promises more than fits.
+fn used(value: &str, unit: Unit) -> usize {
+    match unit {
+        Unit::Characters => value.chars().count(),
+        Unit::Bytes => value.len(),
     }
 }
 
@@ -65,7 +86,8 @@ impl FieldSpec {
 /// kind, this costs a few.
 pub fn field(spec: FieldSpec) -> impl IntoView {
     let holder = NodeRef::<leptos::html::Div>::new();
-    holder.on_load(move |div| build_field(&div, spec));
+    let lang = use_context::<crate::Ctx>().map(|c| c.lang);
+    holder.on_load(move |div| build_field(&div, spec, lang));
     view! { <div class="bt-field" node_ref=holder></div> }
 }
 
@@ -83,13 +105,14 @@ fn listen(target: &web_sys::EventTarget, kind: &str, f: impl FnMut(web_sys::Even
     on_cleanup(move || drop(keep));
 }
 
-fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec) {
+fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec, lang: Option<RwSignal<Lang>>) {
     let FieldSpec {
         name,
         label,
         kind,
         value,
         error,
+        limit,
     } = spec;
     let Some(doc) = div.owner_document() else {
         return;
@@ -124,6 +147,40 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec) {
     let _ = div.append_child(&label_el);
     let _ = div.append_child(&control);
     let _ = div.append_child(&error_el);
+    // The live counter: described by it, so a screen reader reads what is
+    // left with the field; `maxlength` stops typing at the limit.
+    let count_id = format!("{id}-count");
+    if let Some((max, unit)) = limit {
+        let _ = control.set_attribute("maxlength", &max.to_string());
+        let counter = el(&doc, "p");
+        counter.set_class_name("bt-counter");
+        counter.set_id(&count_id);
+        let _ = div.append_child(&counter);
+        effect(move || {
+            let used = value.with(|v| used(v, unit));
+            let common = i18n::common(lang.map(|l| l.get()).unwrap_or_default());
+            let (text, over) = if used <= max {
+                (i18n::fill(common.chars_left, &[&(max - used).to_string()]), false)
+            } else {
+                (i18n::fill(common.chars_over, &[&(used - max).to_string()]), true)
+            };
+            counter.set_text_content(Some(&text));
+            let _ = counter.class_list().toggle_with_force("bt-over", over);
+        });
+    }
+    let describe = move |error_shown: bool| -> Option<String> {
+        let mut ids = Vec::new();
+        if error_shown {
+            ids.push(err_id.clone());
+        }
+        if limit.is_some() {
+            ids.push(count_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    if let Some(ids) = describe(false) {
+        let _ = control.set_attribute("aria-describedby", &ids);
+    }
 
     // Text that follows the language.
     {
@@ -174,13 +231,16 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec) {
         effect(move || match error.get() {
             Some(message) => {
                 let _ = control.set_attribute("aria-invalid", "true");
-                let _ = control.set_attribute("aria-describedby", &err_id);
+                let _ = control.set_attribute("aria-describedby", &describe(true).unwrap_or_default());
                 error_el.set_text_content(Some(&message));
                 error_el.set_hidden(false);
             }
             None => {
                 let _ = control.remove_attribute("aria-invalid");
-                let _ = control.remove_attribute("aria-describedby");
+                match describe(false) {
+                    Some(ids) => control.set_attribute("aria-describedby", &ids).unwrap_or(()),
+                    None => control.remove_attribute("aria-describedby").unwrap_or(()),
+                }
                 error_el.set_text_content(None);
                 error_el.set_hidden(true);
             }

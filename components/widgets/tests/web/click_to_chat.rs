@@ -107,7 +107,7 @@ async fn refuses_bad_input_with_the_fields_message() {
     .await;
     assert!(
         m.text()
-            .contains("Too long: at most 1024 bytes (entered: 1026)."),
+            .contains("Too long: shorten it by about 2 characters."),
         "{}",
         m.text()
     );
@@ -162,4 +162,42 @@ async fn speaks_the_end_users_language() {
         settle().await;
         assert_eq!(m.text_of("button[type=submit]"), label);
     }
+}
+
+#[wasm_bindgen_test]
+async fn the_limits_show_in_characters_while_typing() {
+    let host = FakeHost::new();
+    let m = mount(&host, || view! { <ClickToChat/> });
+    settle().await;
+    let details = m.get("textarea[name=details]");
+    assert_eq!(details.get_attribute("maxlength").as_deref(), Some("1024"));
+    let counter_of = |control: &web_sys::Element| {
+        let ids = control.get_attribute("aria-describedby").expect("described by its counter");
+        let id = ids.split(' ').find(|i| i.ends_with("-count")).expect("a counter id").to_owned();
+        m.text_of(&format!("#{id}"))
+    };
+    assert_eq!(counter_of(&details), "1024 characters left", "shown before typing");
+    m.type_into("textarea[name=details]", "The printer jams.");
+    settle().await;
+    assert_eq!(counter_of(&details), "1007 characters left");
+    // Past the limit (text pasted in), the counter says by how much, in characters.
+    m.type_into("textarea[name=details]", &"x".repeat(1030));
+    settle().await;
+    assert_eq!(counter_of(&details), "6 characters too many");
+    assert!(!m.text().contains("bytes"), "{}", m.text());
+
+    let name = m.get("input[name=name]");
+    assert_eq!(name.get_attribute("maxlength").as_deref(), Some("100"));
+    assert_eq!(counter_of(&name), "100 characters left");
+
+    // An error keeps the counter in the description, and speaks characters.
+    m.click("button[type=submit]");
+    wait_for("the error", || details.get_attribute("aria-invalid").is_some()).await;
+    assert!(m.text().contains("Too long: shorten it by about 6 characters."), "{}", m.text());
+    assert!(!m.text().contains("bytes"), "{}", m.text());
+    let ids = details.get_attribute("aria-describedby").unwrap();
+    assert!(ids.contains("-err") && ids.contains("-count"), "{ids}");
+    host.emit(bt_widgets::HostEvent::Locale("de".into()));
+    settle().await;
+    assert_eq!(counter_of(&name), "Noch 100 Zeichen");
 }

@@ -38,6 +38,9 @@ fn translations_keep_their_placeholders_and_are_never_empty() {
         );
         vec![
             ("too_long", c.problems.too_long),
+            ("too_long_by", c.problems.too_long_by),
+            ("chars_left", c.chars_left),
+            ("chars_over", c.chars_over),
             ("out_of_range", c.problems.out_of_range),
             ("not_one_of", c.problems.not_one_of),
             ("format", c.problems.format),
