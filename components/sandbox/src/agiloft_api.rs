@@ -307,6 +307,26 @@ fn columns(s: &AgState, f: &[(String, String)]) -> Result<BTreeMap<String, Strin
     Ok(out)
 }
 
+/// What create and update share: Agiloft's pause, the write counter, the
+/// token, the table, an injected fault and the form's columns.
+async fn admit(
+    s: &AgState,
+    headers: &HeaderMap,
+    kb: &str,
+    table: &str,
+    q: &HashMap<String, String>,
+    body: &[u8],
+) -> Result<(Option<HostFault>, BTreeMap<String, String>), Response> {
+    tokio::time::sleep(s.config.ws_delay).await;
+    count(&s.faults.writes);
+    if let Some(r) = refused(s, headers).or_else(|| unknown_table(s, Some(kb), Some(table))) {
+        return Err(r);
+    }
+    let fault = s.faults.take(true);
+    before(fault).await?;
+    Ok((fault, columns(s, &form(body, q))?))
+}
+
 async fn create(
     State(s): State<Arc<AgState>>,
     Path((kb, table)): Path<(String, String)>,
@@ -314,17 +334,8 @@ async fn create(
     Query(q): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
-    tokio::time::sleep(s.config.ws_delay).await;
-    count(&s.faults.writes);
-    if let Some(r) = refused(&s, &headers).or_else(|| unknown_table(&s, Some(&kb), Some(&table))) {
-        return r;
-    }
-    let fault = s.faults.take(true);
-    if let Err(r) = before(fault).await {
-        return r;
-    }
-    let fields = match columns(&s, &form(&body, &q)) {
-        Ok(f) => f,
+    let (fault, fields) = match admit(&s, &headers, &kb, &table, &q, &body).await {
+        Ok(admitted) => admitted,
         Err(r) => return r,
     };
     let id = {
@@ -346,16 +357,8 @@ async fn update(
     Query(q): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
-    tokio::time::sleep(s.config.ws_delay).await;
-    count(&s.faults.writes);
-    if let Some(r) = refused(&s, &headers).or_else(|| unknown_table(&s, Some(&kb), Some(&table))) {
-        return r;
-    }
-    if let Err(r) = before(s.faults.take(true)).await {
-        return r;
-    }
-    let fields = match columns(&s, &form(&body, &q)) {
-        Ok(f) => f,
+    let (_, fields) = match admit(&s, &headers, &kb, &table, &q, &body).await {
+        Ok(admitted) => admitted,
         Err(r) => return r,
     };
     let mut records = s.records.lock().expect("records");

@@ -482,7 +482,7 @@ pub fn parse_host_keys(value: &str) -> Result<BTreeMap<String, String>, ConfigEr
 
 /// A PEM given inline (`\n` may stand for line breaks, as one-line
 /// environment values need) or as `file:PATH`.
-fn read_pem(key: &'static str, value: &str) -> Result<String, ConfigError> {
+pub(crate) fn read_pem(key: &'static str, value: &str) -> Result<String, ConfigError> {
     match value.trim().strip_prefix("file:") {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| cfg_err(key, format!("cannot read {path}: {e}"))),

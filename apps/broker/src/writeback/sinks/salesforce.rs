@@ -69,18 +69,11 @@ pub fn config(
     let client_id = required("BT_SALESFORCE_CLIENT_ID")?;
     let username = required("BT_SALESFORCE_USERNAME")?;
     let key = required("BT_SALESFORCE_PRIVATE_KEY")?;
-    let refused = |message: String| ConfigError {
-        key: "BT_SALESFORCE_PRIVATE_KEY",
-        message,
-    };
-    let pem = match key.strip_prefix("file:") {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| refused(format!("cannot read {path}: {e}")))?,
-        None => key.replace("\\n", "\n"),
-    };
+    let pem = crate::config::read_pem("BT_SALESFORCE_PRIVATE_KEY", &key)?;
     // Checked here so a wrong key stops the start, not the first session.
-    EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| {
-        refused("is not an RSA private key in PEM (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----), or file:PATH to one".to_owned())
+    EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| ConfigError {
+        key: "BT_SALESFORCE_PRIVATE_KEY",
+        message: "is not an RSA private key in PEM (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----), or file:PATH to one".to_owned(),
     })?;
     Ok(Some(SalesforceSinkConfig {
         login_url,
