@@ -30,7 +30,7 @@ const VIEWS = [
     { label: 'Sessions', id: 'sessions' }
 ];
 
-const NOT_CONFIGURED = "BeyondTrust isn't configured: ask your admin to set the broker secret.";
+const NOT_CONFIGURED = "BeyondTrust isn't configured: ask your admin to set the certificate name and host id.";
 const TOKEN_FAILED = "BeyondTrust couldn't start: the broker token couldn't be created. Reload the page; if it keeps failing, ask your admin.";
 
 function findView(value) {

@@ -306,7 +306,7 @@ describe('c-beyond-trust-remote-support messages', () => {
     it('shows the Apex error as an alert and posts nothing', async () => {
         mint.mockRejectedValue({
             status: 500,
-            body: { message: "BeyondTrust isn't configured: ask your admin to set the broker secret and host id." }
+            body: { message: "BeyondTrust isn't configured: ask your admin to set the certificate name and host id." }
         });
         const element = mount();
         const post = spyOnPosts(element);
@@ -316,7 +316,7 @@ describe('c-beyond-trust-remote-support messages', () => {
 
         const alert = alertOf(element);
         expect(alert).not.toBeNull();
-        expect(alert.textContent).toContain("BeyondTrust isn't configured: ask your admin to set the broker secret");
+        expect(alert.textContent).toContain("BeyondTrust isn't configured: ask your admin to set the certificate name and host id");
         expect(post).not.toHaveBeenCalled();
         expect(iframeOf(element)).not.toBeNull();
     });
