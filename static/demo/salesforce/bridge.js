@@ -4,6 +4,7 @@
 // `token-request` (minted server-side; Apex there, the sandbox broker here),
 // clamped `resize`, `open` only for appliance links.
 import { demoSettings, hostToken } from '/demo/demo-settings.js';
+import { agentChooser } from '/demo/agent-choice.js';
 
 const PROTOCOL = 'bt-embed/1';
 const VIEWS = [
@@ -17,7 +18,8 @@ const SHIPPED_PAGE = '/packages/salesforce/force-app/main/default/staticresource
 const params = new URLSearchParams(location.search);
 const only = params.get('view');
 const recordId = '5003000000D8cuIAAR';
-const user = { name: 'Alice Agent', email: 'alice@example.com' };
+const agent = agentChooser();
+const user = { name: agent.name, email: agent.email };
 // The Case's contact, as the LWC reads Case.ContactEmail.
 const customerEmail = 'jane@example.com';
 const brokerOrigin = location.origin;

@@ -4,6 +4,7 @@
 // colorScheme.changed events. Only what the sidebar app uses is answered;
 // anything else gets an error reply, as Zendesk would for an unknown path.
 import { demoSettings, hostToken } from '/demo/demo-settings.js';
+import { agentChooser } from '/demo/agent-choice.js';
 
 const params = new URLSearchParams(location.search);
 const isNew = params.get('new') === '1';
@@ -18,7 +19,8 @@ if (appUrl && !['127.0.0.1', 'localhost', '[::1]'].includes(appUrl.hostname)) {
   throw new Error('app_url must be a loopback URL: ' + appUrl);
 }
 const appOrigin = appUrl ? appUrl.origin : location.origin;
-const user = { id: 1, name: 'Alice Agent', email: 'alice@example.com', locale: params.get('locale') || 'en-US', role: 'agent' };
+const agent = agentChooser();
+const user = { id: 1, name: agent.name, email: agent.email, locale: params.get('locale') || 'en-US', role: 'agent' };
 let scheme = params.get('scheme') === 'dark' ? 'dark' : 'light';
 document.documentElement.dataset.demoTheme = scheme;
 document.getElementById('scheme').value = scheme;
