@@ -21,9 +21,10 @@ pub fn build() -> Result {
             .arg(&dist)
             .arg(root().join("apps").join(&app).join("index.html")))?;
         // Trunk's JS minifier cannot parse wasm-bindgen's glue and leaves it
-        // as written (~40 KB); terser minifies it and the page's integrity
-        // hash is updated to match.
-        run(cmd("node").arg("tools/minify-glue.mjs").arg(&dist))?;
+        // as written (~40 KB): terser minifies it; the wasm-streams adapters
+        // Leptos links (server_fn) but nothing can call are dropped; the
+        // page's integrity hashes follow (tools/slim-bundle.mjs says why).
+        run(cmd("node").arg("tools/slim-bundle.mjs").arg(&dist))?;
     }
     Ok(())
 }
