@@ -114,6 +114,7 @@ pub static KEY: KeyText = KeyText {
     expires_in: "Läuft ab in {0}",
     expired: "Dieser Sitzungsschlüssel ist abgelaufen. Erzeugen Sie einen neuen.",
     mail_expiry: "Dieser Sitzungsschlüssel läuft in {0} Minuten ab (um {1} UTC).",
+    mail_expiry_hours: "Dieser Sitzungsschlüssel läuft in {0} Stunden ab (um {1} UTC).",
     mail_expiry_soon: "Dieser Sitzungsschlüssel läuft in weniger als einer Minute ab (um {0} UTC).",
     no_recipient: "Für diesen Datensatz ist keine E-Mail-Adresse des Kunden hinterlegt: Ihr E-Mail-Programm öffnet sich ohne Empfänger, tragen Sie ihn dort ein.",
     queue: "Warteschlange",

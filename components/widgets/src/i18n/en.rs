@@ -115,6 +115,7 @@ pub static KEY: KeyText = KeyText {
     expires_in: "Expires in {0}",
     expired: "This session key has expired. Generate a new one.",
     mail_expiry: "This session key expires in {0} minutes (at {1} UTC).",
+    mail_expiry_hours: "This session key expires in {0} hours (at {1} UTC).",
     mail_expiry_soon: "This session key expires in less than a minute (at {0} UTC).",
     no_recipient: "No customer e-mail address on this record: your mail app opens without a recipient, add it there.",
     queue: "Queue",

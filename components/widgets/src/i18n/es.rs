@@ -115,6 +115,7 @@ pub static KEY: KeyText = KeyText {
     expires_in: "Caduca en {0}",
     expired: "Esta clave de sesión ha caducado. Genere una nueva.",
     mail_expiry: "Esta clave de sesión caduca en {0} minutos (a las {1} UTC).",
+    mail_expiry_hours: "Esta clave de sesión caduca en {0} horas (a las {1} UTC).",
     mail_expiry_soon: "Esta clave de sesión caduca en menos de un minuto (a las {0} UTC).",
     no_recipient: "Este registro no tiene la dirección de correo del cliente: su programa de correo se abre sin destinatario; añádalo allí.",
     queue: "Cola",

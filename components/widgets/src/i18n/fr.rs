@@ -114,6 +114,7 @@ pub static KEY: KeyText = KeyText {
     expires_in: "Expire dans {0}",
     expired: "Cette clé de session a expiré. Générez-en une nouvelle.",
     mail_expiry: "Cette clé de session expire dans {0} minutes (à {1} UTC).",
+    mail_expiry_hours: "Cette clé de session expire dans {0} heures (à {1} UTC).",
     mail_expiry_soon: "Cette clé de session expire dans moins d’une minute (à {0} UTC).",
     no_recipient: "Aucune adresse e-mail client sur cet enregistrement : votre messagerie s’ouvre sans destinataire, ajoutez-le-y.",
     queue: "File d'attente",

@@ -114,6 +114,7 @@ pub static KEY: KeyText = KeyText {
     expires_in: "有効期限まで {0}",
     expired: "このセッションキーは期限切れです。新しいキーを生成してください。",
     mail_expiry: "このセッションキーの有効期限は {0} 分後（{1} UTC）です。",
+    mail_expiry_hours: "このセッションキーの有効期限は {0} 時間後（{1} UTC）です。",
     mail_expiry_soon: "このセッションキーの有効期限は 1 分以内（{0} UTC）です。",
     no_recipient: "このレコードには顧客のメールアドレスがありません。メールアプリが宛先なしで開くので、そこで宛先を入力してください。",
     queue: "キュー",

@@ -150,7 +150,7 @@ catalogue!(
 #[cfg(feature = "agent")]
 catalogue!(
     /// The session key widgets.
-    KeyText { generate_session_key, regenerate, session_key, session_key_url, email_session_key, generating, expires_in, expired, mail_expiry, mail_expiry_soon, no_recipient, queue, queue_me, queue_general, queue_team, rep_offline, qr_label, key_ready, bt_session_key, web_session_key, console_key_hint, web_console_key_hint }
+    KeyText { generate_session_key, regenerate, session_key, session_key_url, email_session_key, generating, expires_in, expired, mail_expiry, mail_expiry_hours, mail_expiry_soon, no_recipient, queue, queue_me, queue_general, queue_team, rep_offline, qr_label, key_ready, bt_session_key, web_session_key, console_key_hint, web_console_key_hint }
 );
 
 #[cfg(feature = "agent")]

@@ -209,7 +209,11 @@ fn mail_body(body: &str, raw_expiry: &str, expires: Option<f64>, now_ms: f64, la
     let a = key(lang);
     let at = time::utc_hhmm(expires);
     let minutes = ((expires - now_ms) / 60_000.0).ceil();
-    let expiry = if minutes > 1.0 {
+    // Past an hour and a half, hours read better than minutes.
+    let expiry = if minutes > 90.0 {
+        let hours = (minutes / 60.0).round() as u64;
+        fill(a.mail_expiry_hours, &[&hours.to_string(), &at])
+    } else if minutes > 1.0 {
         fill(a.mail_expiry, &[&(minutes as u64).to_string(), &at])
     } else {
         fill(a.mail_expiry_soon, &[&at])

@@ -550,6 +550,21 @@ async fn the_invitation_gives_the_expiry_in_the_customers_terms() {
 }
 
 #[wasm_bindgen_test]
+async fn a_day_long_key_expires_in_hours() {
+    let (host, expires) = host_with_appliance_mail(24.0 * 3_600_000.0);
+    let m = mount(&host, || view! { <SessionKeyPanel/> });
+    settle().await;
+    m.click(".bt-session-key-form button[type=submit]");
+    wait_for("the key", || m.find(".bt-key").is_some()).await;
+    let body = params(&m.get("a[href^='mailto:']").get_attribute("href").unwrap())["body"].clone();
+    let at = &expires[11..16];
+    assert!(
+        body.ends_with(&format!("This session key expires in 24 hours (at {at} UTC).")),
+        "{body}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn without_a_customer_address_the_mail_button_says_so() {
     let (host, _) = host_with_appliance_mail(5.0 * 60_000.0);
     let m = mount(&host, || view! { <SessionKeyPanel/> });
