@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { demoSuite, openPage, waitReady, assertAccessible } from './harness.mjs';
 
 const suite = demoSuite();
-const NOT_LOGGED_IN = 'You are not logged in to the representative console';
+const NOT_LOGGED_IN = 'No one is logged in to the representative console as you';
 /** The warning as shown (the panel keeps it in the page, hidden, while it does not apply). */
 const warning = (frame) => frame.locator('p.bt-warning:not([hidden])', { hasText: NOT_LOGGED_IN });
 

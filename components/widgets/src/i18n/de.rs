@@ -121,7 +121,7 @@ pub static KEY: KeyText = KeyText {
     queue_me: "Meine Warteschlange",
     queue_general: "Allgemeine Warteschlange",
     queue_team: "Team: {0}",
-    rep_offline: "Sie sind nicht an der Mitarbeiterkonsole angemeldet. Melden Sie sich an, bevor der Kunde den Schlüssel verwendet, sonst erreicht die Sitzung Sie nicht.",
+    rep_offline: "An der Mitarbeiterkonsole ist niemand als Sie angemeldet. Melden Sie sich an, bevor der Kunde den Schlüssel verwendet, sonst erreicht die Sitzung Sie nicht. Schon angemeldet? Fragen Sie Ihren Administrator, welchem BeyondTrust-Benutzernamen Ihr Konto zugeordnet ist.",
     qr_label: "QR-Code der URL des Sitzungsschlüssels",
     key_ready: "Sitzungsschlüssel erzeugt.",
     bt_session_key: "BeyondTrust-Sitzungsschlüssel",

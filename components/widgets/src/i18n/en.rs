@@ -122,7 +122,7 @@ pub static KEY: KeyText = KeyText {
     queue_me: "My queue",
     queue_general: "General queue",
     queue_team: "Team: {0}",
-    rep_offline: "You are not logged in to the representative console. Log in before the customer uses the key, or the session cannot reach you.",
+    rep_offline: "No one is logged in to the representative console as you. Log in before the customer uses the key, or the session cannot reach you. Already logged in? Ask your admin which BeyondTrust username your account maps to.",
     qr_label: "QR code of the Session Key URL",
     key_ready: "Session key generated.",
     bt_session_key: "BeyondTrust Session Key",

@@ -122,7 +122,7 @@ pub static KEY: KeyText = KeyText {
     queue_me: "Mi cola",
     queue_general: "Cola general",
     queue_team: "Equipo: {0}",
-    rep_offline: "No ha iniciado sesión en la consola del representante. Inicie sesión antes de que el cliente use la clave o la sesión no podrá llegarle.",
+    rep_offline: "Nadie ha iniciado sesión como usted en la consola del representante. Inicie sesión antes de que el cliente use la clave o la sesión no podrá llegarle. ¿Ya ha iniciado sesión? Pregunte a su administrador a qué nombre de usuario de BeyondTrust corresponde su cuenta.",
     qr_label: "Código QR de la URL de la clave de sesión",
     key_ready: "Clave de sesión generada.",
     bt_session_key: "Clave de sesión de BeyondTrust",

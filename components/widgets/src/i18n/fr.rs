@@ -121,7 +121,7 @@ pub static KEY: KeyText = KeyText {
     queue_me: "Ma file d'attente",
     queue_general: "File d'attente générale",
     queue_team: "Équipe : {0}",
-    rep_offline: "Vous n'êtes pas connecté à la console du technicien. Connectez-vous avant que le client utilise la clé, sinon la session ne pourra pas vous joindre.",
+    rep_offline: "Personne n'est connecté à la console du technicien sous votre nom. Connectez-vous avant que le client utilise la clé, sinon la session ne pourra pas vous joindre. Déjà connecté ? Demandez à votre administrateur à quel nom d'utilisateur BeyondTrust votre compte correspond.",
     qr_label: "Code QR de l'URL de la clé de session",
     key_ready: "Clé de session générée.",
     bt_session_key: "Clé de session BeyondTrust",

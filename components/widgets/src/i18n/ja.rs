@@ -121,7 +121,7 @@ pub static KEY: KeyText = KeyText {
     queue_me: "自分のキュー",
     queue_general: "一般キュー",
     queue_team: "チーム: {0}",
-    rep_offline: "担当者コンソールにログインしていません。お客様がキーを使う前にログインしてください。ログインしていないとセッションが届きません。",
+    rep_offline: "あなたとして担当者コンソールにログインしている人はいません。お客様がキーを使う前にログインしてください。ログインしていないとセッションが届きません。ログイン済みの場合は、アカウントがどの BeyondTrust ユーザー名に対応しているか管理者に確認してください。",
     qr_label: "セッションキー URL の QR コード",
     key_ready: "セッションキーを生成しました。",
     bt_session_key: "BeyondTrust セッションキー",

@@ -235,7 +235,7 @@ async fn warns_before_the_agent_meets_not_available() {
     let m = mount(&host, || view! { <SessionKeyPanel/> });
     wait_for("warning", || {
         m.text()
-            .contains("You are not logged in to the representative console")
+            .contains("No one is logged in to the representative console as you")
     })
     .await;
     assert!(m.is_visible(".bt-warning"));
@@ -257,7 +257,7 @@ async fn warns_before_the_agent_meets_not_available() {
     .await;
     settle().await;
     assert!(!m.is_visible(".bt-warning"));
-    assert!(!m.text().contains("You are not logged in"));
+    assert!(!m.text().contains("No one is logged in to the representative console"));
 }
 
 #[wasm_bindgen_test]
@@ -512,7 +512,7 @@ async fn an_unmapped_agent_sees_the_real_error_without_the_warning() {
     wait_for("the error", || m.find(".bt-result .bt-error").is_some()).await;
     assert_eq!(m.text_of(".bt-result .bt-error-headline"), headline("rep_not_found"));
     assert!(!m.is_visible(".bt-warning"), "{}", m.text());
-    assert!(!m.text().contains("You are not logged in"), "{}", m.text());
+    assert!(!m.text().contains("No one is logged in to the representative console"), "{}", m.text());
 }
 
 /// A key whose mail gives the expiry as the appliance writes it.
