@@ -13,7 +13,7 @@ use bt_sandbox::zendesk_api::ZendeskConfig;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-use writeback_common::{free_port, wait_for, Hosts, TempDir, BIN, HOST_SECRET, TOKEN};
+use writeback_common::{free_port, Hosts, TempDir, BIN, HOST_SECRET, TOKEN};
 
 const WEBHOOK_SECRET: &str = "webhook-secret-0123456789";
 

@@ -292,15 +292,13 @@ async fn select(
     said(StatusCode::OK, &out)
 }
 
-/// The record columns of a create/update form (system `$` parameters left out).
-fn columns(s: &AgState, f: &[(String, String)]) -> Result<BTreeMap<String, String>, Response> {
+/// The record columns of a create/update form (system `$` parameters left
+/// out), or Agiloft's message for a column the table lacks.
+fn columns(s: &AgState, f: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for (k, v) in f.iter().filter(|(k, _)| !k.starts_with('$')) {
         if !s.config.columns.contains(k) {
-            return Err(said(
-                StatusCode::BAD_REQUEST,
-                &format!("No column {k} in table {}", s.config.table),
-            ));
+            return Err(format!("No column {k} in table {}", s.config.table));
         }
         out.insert(k.clone(), v.clone());
     }
@@ -324,7 +322,8 @@ async fn admit(
     }
     let fault = s.faults.take(true);
     before(fault).await?;
-    Ok((fault, columns(s, &form(body, q))?))
+    let fields = columns(s, &form(body, q)).map_err(|m| said(StatusCode::BAD_REQUEST, &m))?;
+    Ok((fault, fields))
 }
 
 async fn create(

@@ -139,7 +139,7 @@ impl WritebackConfig {
     }
 }
 
-fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
+pub(crate) fn err(key: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         key,
         message: message.into(),
@@ -181,7 +181,17 @@ pub(crate) fn sink_url(key: &'static str, value: &str) -> Result<String, ConfigE
     Ok(v.to_owned())
 }
 
-type Lookup<'a> = &'a dyn Fn(&'static str) -> Result<Option<String>, ConfigError>;
+/// Reads a variable: trimmed, empty = unset.
+pub(crate) type Lookup<'a> = &'a dyn Fn(&'static str) -> Result<Option<String>, ConfigError>;
+
+/// Variable `key`, which the variable `because` makes required.
+pub(crate) fn required(
+    value: Lookup,
+    key: &'static str,
+    because: &str,
+) -> Result<String, ConfigError> {
+    value(key)?.ok_or_else(|| err(key, format!("is required with {because}")))
+}
 type Number<'a> = &'a dyn Fn(&'static str, u64, u64, u64) -> Result<u64, ConfigError>;
 
 /// The time entry settings (`BT_AUTOTASK_TIME_ENTRIES` is on).
@@ -243,9 +253,7 @@ pub fn load(
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty()))
     };
-    let required = |key: &'static str, because: &str| -> Result<String, ConfigError> {
-        value(key)?.ok_or_else(|| err(key, format!("is required with {because}")))
-    };
+    let required = |key: &'static str, because: &str| required(&value, key, because);
     let number =
         |key: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
             match value(key)? {

@@ -25,7 +25,17 @@ pub struct Templates {
     hbs: Handlebars<'static>,
 }
 
-/// `{{datetime ts}}`: UNIX seconds as `2024-12-03 15:26:05 UTC`; empty when absent.
+/// UNIX seconds as `2024-12-03 15:26:05 UTC`: how notes and records show a time.
+pub fn utc_text(secs: i64) -> Option<String> {
+    let fmt =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()?
+        .format(&fmt)
+        .ok()
+}
+
+/// `{{datetime ts}}`: UNIX seconds as [`utc_text`]; empty when absent.
 fn datetime(
     h: &Helper,
     _: &Handlebars,
@@ -34,12 +44,8 @@ fn datetime(
     out: &mut dyn Output,
 ) -> HelperResult {
     let ts = h.param(0).and_then(|p| p.value().as_i64());
-    if let Some(t) = ts.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok()) {
-        let fmt =
-            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-        if let Ok(s) = t.format(&fmt) {
-            out.write(&s)?;
-        }
+    if let Some(s) = ts.and_then(utc_text) {
+        out.write(&s)?;
     }
     Ok(())
 }

@@ -142,21 +142,19 @@ pub async fn attempt(wb: &Writeback, appliance: &ApplianceClient, job: &Job) -> 
     // A job goes to every sink that can hold its external key (a Case id
     // to Salesforce, a ticket number to Zendesk, …); one that none can
     // hold is parked with each sink's reason.
-    let for_kind: Vec<_> = wb.sinks.iter().filter(|s| s.handles(job.kind)).collect();
-    let refusals: Vec<String> = for_kind
-        .iter()
-        .filter_map(|s| {
-            s.takes(&job.external_key)
-                .err()
-                .map(|why| format!("{}: {why}", s.name()))
-        })
-        .collect();
-    if !for_kind.is_empty() && refusals.len() == for_kind.len() {
+    let mut taking = Vec::new();
+    let mut refusals = Vec::new();
+    for sink in wb.sinks.iter().filter(|s| s.handles(job.kind)) {
+        match sink.takes(&job.external_key) {
+            Ok(()) => taking.push(sink),
+            Err(why) => refusals.push(format!("{}: {why}", sink.name())),
+        }
+    }
+    if taking.is_empty() && !refusals.is_empty() {
         return Outcome::Park(refusals.join("; "));
     }
-    let todo: Vec<_> = for_kind
+    let todo: Vec<_> = taking
         .into_iter()
-        .filter(|s| s.takes(&job.external_key).is_ok())
         .filter(|s| !matches!(state_of(s.name()), Some(Delivery::Done | Delivery::Failed)))
         .collect();
     let mut parked: Vec<String> = previous

@@ -16,8 +16,9 @@
 //! `BT_AGILOFT_FIELDS`; the ticket field gets the session's external key.
 
 use super::record::{rfc3339, SessionFields};
-use super::{http_client, status_error, transport, BoxFuture, Note, Sink, SinkError};
+use super::{endpoint, http_client, status_error, transport, BoxFuture, Note, Sink, SinkError};
 use crate::config::{ConfigError, Secret};
+use crate::writeback::config::{err, required, Lookup};
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -62,16 +63,14 @@ pub struct AgiloftSinkConfig {
 
 /// `BT_AGILOFT_*`, when `BT_AGILOFT_URL` is set.
 pub fn config(
-    value: &dyn Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    value: Lookup,
     url: &dyn Fn(&'static str, &str) -> Result<String, ConfigError>,
 ) -> Result<Option<AgiloftSinkConfig>, ConfigError> {
     const ON: &str = "BT_AGILOFT_URL";
     let Some(base) = value(ON)? else {
         return Ok(None);
     };
-    let err = |key: &'static str, message: String| ConfigError { key, message };
-    let required =
-        |key: &'static str| value(key)?.ok_or_else(|| err(key, format!("is required with {ON}")));
+    let required = |key: &'static str| required(value, key, ON);
     let url = url(ON, base.trim_end_matches("/ewws"))?;
     let kb = required("BT_AGILOFT_KB")?;
     let login = required("BT_AGILOFT_LOGIN")?;
@@ -79,7 +78,7 @@ pub fn config(
     if password.contains(RESERVED) {
         return Err(err(
             "BT_AGILOFT_PASSWORD",
-            "contains a character Agiloft's web services refuse in a password (one of : / ? # [ ] @ ! $ & ' ( ) * + , ; = %): give the API user a password without them".into(),
+            "contains a character Agiloft's web services refuse in a password (one of : / ? # [ ] @ ! $ & ' ( ) * + , ; = %): give the API user a password without them",
         ));
     }
     let table = value("BT_AGILOFT_TABLE")?.unwrap_or_else(|| DEFAULT_TABLE.to_owned());
@@ -193,7 +192,7 @@ impl Agiloft {
         let c = &self.config;
         let resp = self
             .http
-            .post(format!("{}/ewws/EWLogin", c.url))
+            .post(endpoint(HOST, &c.url, &["ewws", "EWLogin"])?)
             .form(&[
                 ("$KB", c.kb.as_str()),
                 ("$login", c.login.as_str()),
@@ -233,20 +232,21 @@ impl Agiloft {
         Ok(bearer)
     }
 
-    /// Sends `form` to `path` with a live token, signing in again once when
-    /// Agiloft refuses the token; the answer's body.
+    /// Sends `form` to `{URL}/ewws/{path…}` with a live token, signing in
+    /// again once when Agiloft refuses the token; the answer's body.
     async fn call(
         &self,
         method: reqwest::Method,
-        path: &str,
+        path: &[&str],
         form: &[(String, String)],
         what: &str,
     ) -> Result<String, SinkError> {
+        let url = endpoint(HOST, &self.config.url, &[&["ewws"], path].concat())?;
         let mut bearer = self.bearer(None).await?;
         for attempt in 0..2 {
             let resp = self
                 .http
-                .request(method.clone(), format!("{}{path}", self.config.url))
+                .request(method.clone(), url.clone())
                 .header(AUTHORIZATION, bearer.clone())
                 .form(form)
                 .send()
@@ -337,7 +337,7 @@ impl Sink for Agiloft {
                 format!("{}='{}'", self.config.fields["lsid"], note.lsid),
             ));
             let found = self
-                .call(reqwest::Method::POST, "/ewws/EWSelect", &find, &what)
+                .call(reqwest::Method::POST, &["EWSelect"], &find, &what)
                 .await?;
             let ids = ewrest_ids(&found).ok_or_else(|| SinkError::Retry {
                 reason: format!(
@@ -346,21 +346,21 @@ impl Sink for Agiloft {
                 ),
                 after: None,
             })?;
-            let mut form: Vec<(String, String)> = record_form(&self.config.fields, note);
-            let (kb, table) = (encode(&self.config.kb), encode(&self.config.table));
+            let mut form: Vec<(String, String)> = vec![("$lang".into(), "en".into())];
+            form.extend(record_form(&self.config.fields, note));
+            let (kb, table) = (self.config.kb.as_str(), self.config.table.as_str());
             match ids.as_slice() {
                 [] => {
-                    form.insert(0, ("$lang".into(), "en".into()));
-                    let created = self.call(reqwest::Method::POST, &format!("/ewws/REST/{kb}/{table}"), &form, &what).await?;
+                    let created = self.call(reqwest::Method::POST, &["REST", kb, table], &form, &what).await?;
                     if !created.contains("EWREST_id") {
                         return Err(SinkError::Retry { reason: format!("Agiloft's create answer has no id: {}", created.chars().take(100).collect::<String>()), after: None });
                     }
                     Ok(())
                 }
-                [id] => {
-                    form.insert(0, ("$lang".into(), "en".into()));
-                    self.call(reqwest::Method::PUT, &format!("/ewws/REST/{kb}/{table}/{}", encode(id)), &form, &what).await.map(drop)
-                }
+                [id] => self
+                    .call(reqwest::Method::PUT, &["REST", kb, table, id], &form, &what)
+                    .await
+                    .map(drop),
                 several => Err(SinkError::Permanent(format!(
                     "several {} records have {} {} (ids {}): remove the extra ones in Agiloft, then run bt-broker writeback retry {}",
                     self.config.table, self.config.fields["lsid"], note.lsid, several.join(", "), note.lsid
@@ -368,12 +368,6 @@ impl Sink for Agiloft {
             }
         })
     }
-}
-
-fn encode(segment: &str) -> String {
-    url::form_urlencoded::byte_serialize(segment.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }
 
 /// The ids of an `EWSelect` answer (`EWREST_id_length = '2'; EWREST_id_0 = '150'; …`).

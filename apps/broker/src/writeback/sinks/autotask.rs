@@ -10,8 +10,8 @@
 //! with the time entry sink (`autotask_time.rs`).
 
 use super::{
-    http_client, numeric_ticket, origin_of, probe, send, transport, BoxFuture, Note, Sink,
-    SinkError, PROBE_TICKET,
+    http_client, numeric_ticket, origin_of, probe, send, takes_ticket_number, transport, BoxFuture,
+    Note, Sink, SinkError, PROBE_TICKET,
 };
 use crate::writeback::config::AutotaskSinkConfig;
 use reqwest::header::HeaderValue;
@@ -156,9 +156,7 @@ impl Sink for Autotask {
     }
 
     fn takes(&self, ticket: &str) -> Result<(), String> {
-        numeric_ticket(HOST, ticket)
-            .map(drop)
-            .map_err(|e| e.reason().to_owned())
+        takes_ticket_number(HOST, ticket)
     }
 
     fn has_note<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>> {

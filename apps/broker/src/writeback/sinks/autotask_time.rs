@@ -18,7 +18,9 @@
 //! (`GET {URL}/TimeEntries/query`, filtered by ticket and marker).
 
 use super::autotask::{AutotaskApi, HOST};
-use super::{numeric_ticket, send, BoxFuture, Note, Sink, SinkError};
+// Autotask's UTC date-times (`2024-12-03T15:26:05Z`) are RFC 3339.
+use super::record::rfc3339;
+use super::{numeric_ticket, send, takes_ticket_number, BoxFuture, Note, Sink, SinkError};
 use crate::writeback::config::TimeEntryConfig;
 use crate::writeback::store::Kind;
 
@@ -74,13 +76,6 @@ pub fn worked(report: &serde_json::Value) -> Result<Worked, String> {
         start,
         end,
     })
-}
-
-/// UNIX seconds as Autotask's UTC date-time, `2024-12-03T15:26:05Z`.
-fn utc(secs: i64) -> Option<String> {
-    let t = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    t.format(&fmt).ok()
 }
 
 impl AutotaskTimeEntries {
@@ -162,14 +157,14 @@ impl AutotaskTimeEntries {
             "ticketID": id,
             "resourceID": resource,
             "roleID": self.config.role_id,
-            "dateWorked": utc(day - day.rem_euclid(86_400)),
+            "dateWorked": rfc3339(day - day.rem_euclid(86_400)),
             "hoursWorked": w.hours,
             "summaryNotes": self.config.summary_notes,
             "internalNotes": internal,
         });
         if let Some((a, b)) = span {
-            body["startDateTime"] = utc(a).into();
-            body["endDateTime"] = utc(b).into();
+            body["startDateTime"] = rfc3339(a).into();
+            body["endDateTime"] = rfc3339(b).into();
         }
         body
     }
@@ -181,9 +176,7 @@ impl Sink for AutotaskTimeEntries {
     }
 
     fn takes(&self, ticket: &str) -> Result<(), String> {
-        numeric_ticket(HOST, ticket)
-            .map(drop)
-            .map_err(|e| e.reason().to_owned())
+        takes_ticket_number(HOST, ticket)
     }
 
     fn handles(&self, kind: Kind) -> bool {
@@ -266,6 +259,6 @@ mod tests {
 
     #[test]
     fn times_are_utc() {
-        assert_eq!(utc(1733239565).as_deref(), Some("2024-12-03T15:26:05Z"));
+        assert_eq!(rfc3339(1733239565).as_deref(), Some("2024-12-03T15:26:05Z"));
     }
 }

@@ -231,6 +231,25 @@ pub fn status_error(
     }
 }
 
+/// [`Sink::takes`] for a host whose tickets are numbered.
+pub fn takes_ticket_number(host: &str, ticket: &str) -> Result<(), String> {
+    numeric_ticket(host, ticket)
+        .map(drop)
+        .map_err(|e| e.reason().to_owned())
+}
+
+/// `base` with `segments` appended to its path, each percent-encoded as one
+/// segment (an lsid, a knowledgebase or table name cannot add a `/`).
+pub fn endpoint(host: &str, base: &str, segments: &[&str]) -> Result<reqwest::Url, SinkError> {
+    let refused = |why: String| SinkError::Permanent(format!("{host}: '{base}' {why}"));
+    let mut url = reqwest::Url::parse(base).map_err(|e| refused(format!("is not a URL: {e}")))?;
+    url.path_segments_mut()
+        .map_err(|()| refused("cannot take a path".into()))?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
+}
+
 /// A ticket id a numeric-id host accepts.
 pub fn numeric_ticket(host: &str, ticket: &str) -> Result<u64, SinkError> {
     ticket

@@ -4,6 +4,7 @@
 //! write the rendered note instead; these read the same [`Note`].
 
 use super::Note;
+use crate::writeback::render::utc_text;
 use crate::writeback::store::Kind;
 use serde_json::Value;
 
@@ -59,22 +60,15 @@ impl SessionFields {
 fn transcript(report: &Value) -> String {
     let mut out = String::new();
     for message in report["chat"].as_array().into_iter().flatten() {
-        let at = message["timestamp"].as_i64().map(utc).unwrap_or_default();
+        let at = message["timestamp"]
+            .as_i64()
+            .and_then(utc_text)
+            .unwrap_or_default();
         let who = message["performed_by"]["name"].as_str().unwrap_or("?");
         let body = message["body"].as_str().unwrap_or_default();
         out.push_str(&format!("[{at}] {who}: {body}\n"));
     }
     clean(out.trim_end())
-}
-
-/// `2024-12-03 15:26:05 UTC`.
-pub fn utc(secs: i64) -> String {
-    let fmt =
-        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_default()
 }
 
 /// RFC 3339 (`2024-12-03T15:26:05Z`).

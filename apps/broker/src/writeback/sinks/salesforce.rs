@@ -17,8 +17,9 @@
 //! moved into the report) rather than refused.
 
 use super::record::{fit, fit_with_link, rfc3339, SessionFields};
-use super::{http_client, status_error, transport, BoxFuture, Note, Sink, SinkError};
+use super::{endpoint, http_client, status_error, transport, BoxFuture, Note, Sink, SinkError};
 use crate::config::{ConfigError, Secret};
+use crate::writeback::config::{required, Lookup};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use serde_json::{Map, Value};
@@ -52,19 +53,14 @@ pub struct SalesforceSinkConfig {
 /// `BT_SALESFORCE_*`, when `BT_SALESFORCE_LOGIN_URL` is set. `value` reads a
 /// variable (trimmed, empty = unset); `url` checks a sink URL.
 pub fn config(
-    value: &dyn Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    value: Lookup,
     url: &dyn Fn(&'static str, &str) -> Result<String, ConfigError>,
 ) -> Result<Option<SalesforceSinkConfig>, ConfigError> {
     const ON: &str = "BT_SALESFORCE_LOGIN_URL";
     let Some(login) = value(ON)? else {
         return Ok(None);
     };
-    let required = |key: &'static str| {
-        value(key)?.ok_or_else(|| ConfigError {
-            key,
-            message: format!("is required with {ON}"),
-        })
-    };
+    let required = |key: &'static str| required(value, key, ON);
     let login_url = url(ON, &login)?;
     let client_id = required("BT_SALESFORCE_CLIENT_ID")?;
     let username = required("BT_SALESFORCE_USERNAME")?;
@@ -199,26 +195,24 @@ impl Salesforce {
         session: &ApiSession,
         lsid: &str,
         fields: &Map<String, Value>,
-    ) -> Result<reqwest::Response, reqwest::Error> {
-        let mut url = url::Url::parse(&session.instance_url).expect("checked at sign-in");
-        url.path_segments_mut()
-            .expect("an http(s) URL")
-            .pop_if_empty()
-            .extend([
-                "services",
-                "data",
-                API_VERSION,
-                "sobjects",
-                OBJECT,
-                "LSID__c",
-                lsid,
-            ]);
+    ) -> Result<reqwest::Response, SinkError> {
+        let path = [
+            "services",
+            "data",
+            API_VERSION,
+            "sobjects",
+            OBJECT,
+            "LSID__c",
+            lsid,
+        ];
+        let url = endpoint(HOST, &session.instance_url, &path)?;
         self.http
             .patch(url)
             .header(AUTHORIZATION, session.bearer.clone())
             .json(fields)
             .send()
             .await
+            .map_err(|e| transport(HOST, &e))
     }
 }
 
@@ -255,10 +249,7 @@ impl Sink for Salesforce {
             let what = format!("the {OBJECT} record of session {}", note.lsid);
             let mut session = self.signed_in(None).await?;
             for attempt in 0..2 {
-                let resp = self
-                    .upsert(&session, &note.lsid, &fields)
-                    .await
-                    .map_err(|e| transport(HOST, &e))?;
+                let resp = self.upsert(&session, &note.lsid, &fields).await?;
                 let status = resp.status().as_u16();
                 match status {
                     200 | 201 | 204 => return Ok(()),

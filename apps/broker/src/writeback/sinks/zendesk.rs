@@ -8,8 +8,8 @@
 //! `links.next` while `meta.has_more`) and the note's marker looked for.
 
 use super::{
-    http_client, numeric_ticket, origin_of, probe, send, transport, BoxFuture, Note, Sink,
-    SinkError, PROBE_TICKET,
+    http_client, numeric_ticket, origin_of, probe, send, takes_ticket_number, transport, BoxFuture,
+    Note, Sink, SinkError, PROBE_TICKET,
 };
 use crate::writeback::config::ZendeskSinkConfig;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
@@ -88,9 +88,7 @@ impl Sink for Zendesk {
     }
 
     fn takes(&self, ticket: &str) -> Result<(), String> {
-        numeric_ticket(HOST, ticket)
-            .map(drop)
-            .map_err(|e| e.reason().to_owned())
+        takes_ticket_number(HOST, ticket)
     }
 
     fn has_note<'a>(&'a self, note: &'a Note) -> BoxFuture<'a, Result<bool, SinkError>> {
