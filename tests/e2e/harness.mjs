@@ -56,8 +56,8 @@ export async function launchBrowser() {
  * and every request of its context (popups included) that failed or was
  * answered with a status >= 400 (`failures`, see assertNoFailedRequests).
  */
-export async function openPage(browser, { colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ colorScheme });
+export async function openPage(browser, { colorScheme = 'light', locale } = {}) {
+  const context = await browser.newContext({ colorScheme, ...(locale && { locale }) });
   const page = await context.newPage();
   const errors = [];
   const links = [];

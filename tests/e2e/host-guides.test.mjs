@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const SOURCES = [
-  'components/widgets/src/i18n/en.rs',
+  'components/i18n/src/en.rs',
   // What the broker itself says (not its sandbox appliance's messages).
   'apps/broker/src/error.rs',
   'apps/broker/src/handlers.rs',

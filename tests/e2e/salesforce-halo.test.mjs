@@ -112,6 +112,17 @@ test('Salesforce: all six components on one page are accessible and error-free',
   assert.deepEqual(s.errors, []);
 });
 
+test('Salesforce: a French agent\'s component speaks French, from the static resource\'s own language file', async () => {
+  const s = await openPage(suite.browser);
+  await s.page.goto(`${suite.broker.url}/demo/salesforce/?view=session-key&locale=fr-FR`);
+  const frame = await shippedFrame(s, await s.page.waitForSelector('iframe[data-view="session-key"]'));
+  await frame.getByRole('button', { name: 'Générer une clé de session' }).waitFor();
+  assert.equal(await frame.evaluate(() => document.querySelector('.bt-root').lang), 'fr');
+  const loaded = await frame.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((n) => n.includes('/i18n/')));
+  assert.deepEqual(loaded, [SHIPPED_PAGE.replace('index.html', 'i18n/fr.json')]);
+  assert.deepEqual(s.errors, []);
+});
+
 test('Salesforce: the widget ignores context from a foreign origin', async () => {
   const s = await openPage(suite.browser);
   // Same app, but the page claims a different parent origin: its context
@@ -214,6 +225,18 @@ test('Halo package: the guide\'s button URL opens the shipped page; Jump To goes
     assertNoFailedRequests(s, s.page.mainFrame(), `halo page ${url}`);
     assert.deepEqual(s.errors, []);
   }
+});
+
+test('Halo package: in a Spanish browser the shipped page speaks Spanish, from the folder\'s own language file', async (t) => {
+  const { base } = await hostedHalo(t);
+  const s = await openPage(suite.browser, { locale: 'es-ES' });
+  await s.page.goto(base + guideButtonUrl().replaceAll('${INVENTORY_NUMBER}', INVENTORY_NUMBER));
+  await waitReady(s.page);
+  await s.page.getByText('Saltar a un equipo').first().waitFor();
+  const loaded = await s.page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((n) => n.includes('/i18n/')));
+  assert.deepEqual(loaded, [`${HALO_PATH}i18n/es.json`]);
+  assertNoFailedRequests(s, s.page.mainFrame(), 'halo page in Spanish');
+  assert.deepEqual(s.errors, []);
 });
 
 test('Halo package: hosted without config.json, the page tells the agent config.json is missing', async (t) => {

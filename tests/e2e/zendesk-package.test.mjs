@@ -72,6 +72,59 @@ test('Zendesk package: on an unsaved ticket (new_ticket_sidebar) the zipped app 
   assert.deepEqual(z.errors, []);
 });
 
+// The zipped app carries English in its wasm and the other languages as
+// `assets/i18n/LANG.json`, fetched only by an agent who reads one of them.
+test('Zendesk package: a German agent gets German from the first paint, from the package\'s own language file', async () => {
+  const z = await packagedApp('ticket_sidebar', 'locale=de-DE');
+  const asked = [];
+  z.context.on('request', (r) => { if (r.url().includes('/i18n/')) asked.push(r.url()); });
+  await z.app.getByRole('button', { name: 'Sitzungsschlüssel erzeugen' }).waitFor();
+  assert.equal(await z.app.getByText('Generate Session Key').count(), 0, 'no English label left');
+  assert.equal(await z.app.evaluate(() => document.querySelector('.bt-root').lang), 'de');
+  const loaded = await z.app.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/i18n/')));
+  assert.deepEqual(loaded, [`${pkg.cdn.origin}${ASSETS_PATH}i18n/de.json`], 'one language file, from the package');
+  assert.deepEqual(asked, [], 'nothing more fetched after the start');
+  assert.ok(fs.existsSync(path.join(pkg.tmp.dir, 'assets/i18n/ja.json')), 'the zip carries every language');
+  assert.deepEqual(z.errors, []);
+});
+
+test('Zendesk package: an English agent loads no language file', async () => {
+  const z = await packagedApp('ticket_sidebar', 'locale=en-GB');
+  await z.app.getByRole('button', { name: 'Generate Session Key' }).waitFor();
+  const loaded = await z.app.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/i18n/')));
+  assert.deepEqual(loaded, []);
+});
+
+test('Zendesk package: a language file that cannot be had, or is from another build, leaves the app working in English', async () => {
+  for (const [what, answer] of [
+    ['missing', { status: 404, body: 'not found' }],
+    ['from another build', { status: 200, contentType: 'application/json', body: null }],
+    ['not JSON', { status: 200, contentType: 'application/json', body: '<html>' }],
+  ]) {
+    const s = await openPage(suite.browser);
+    await s.context.route(ZAF_SDK_URL, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: ZAF_SDK }));
+    await s.context.route(/\/i18n\/fr\.json$/, async (route) => {
+      if (answer.body !== null) return route.fulfill(answer);
+      const real = JSON.parse(fs.readFileSync(path.join(pkg.tmp.dir, 'assets/i18n/fr.json'), 'utf8'));
+      real.shape = '0123456789abcdef';
+      return route.fulfill({ ...answer, body: JSON.stringify(real) });
+    });
+    const warnings = [];
+    s.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    const appUrl = `${pkg.cdn.origin}${ASSETS_PATH}${pkg.pages.ticket_sidebar}`;
+    await s.page.goto(`${suite.broker.url}/demo/zendesk/?app_url=${encodeURIComponent(appUrl)}&locale=fr-FR`);
+    const app = await (await s.page.waitForSelector('#app')).contentFrame();
+    await app.getByRole('button', { name: 'Generate Session Key' }).waitFor();
+    assert.equal(await app.evaluate(() => performance.getEntriesByName('bt-ready').length), 1, `${what}: bt-ready`);
+    assert.equal(await app.evaluate(() => document.querySelector('.bt-root').lang), 'en', `${what}: English`);
+    assert.ok(warnings.some((w) => w.includes('i18n/fr.json was not loaded')), `${what}: the console says why: ${warnings}`);
+    // Chromium itself logs the 404 as an error; nothing else may fail.
+    const own = s.errors.filter((e) => !(what === 'missing' && e.includes('status of 404')));
+    assert.deepEqual(own, [], what);
+    await s.context.close();
+  }
+});
+
 // Guide: the theme asset as shipped, on a request page rendered from the
 // shipped snippet as Guide renders it, under the strictest CSP it works with.
 const HELP_CENTER = path.join(root, 'target/packages/help-center');

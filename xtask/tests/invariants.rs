@@ -137,7 +137,8 @@ fn widgets_never_name_a_ticketing_system() {
     let mut found = Vec::new();
     for file in tracked_files() {
         let r = rel(&file);
-        if !r.starts_with("components/widgets/src/") {
+        // The catalogues (bt-i18n) are the widgets' words: no host in them either.
+        if !r.starts_with("components/widgets/src/") && !r.starts_with("components/i18n/src/") {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap_or_default();

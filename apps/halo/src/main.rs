@@ -34,6 +34,7 @@ fn main() {
         match page::open().await {
             Ok((_, page)) if page.record_id().is_none() => alert(NO_ASSET),
             Ok((asset, page)) => {
+                bt_widgets::prepare_language(&page).await;
                 let host: Rc<dyn Host> = Rc::new(page);
                 leptos::mount::mount_to(
                     bt_widgets::app_root(),

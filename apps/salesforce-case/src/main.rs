@@ -63,10 +63,12 @@ fn main() {
     let which = view_param();
     // Kept alive by its message listener for the page's lifetime.
     let _bridge = bridge::Bridge::connect(origin, move |bridge, context| {
-        mount(
-            Rc::new(bridge::SalesforceHost::from_context(bridge, &context)),
-            which,
-        );
+        let host = bridge::SalesforceHost::from_context(bridge, &context);
+        wasm_bindgen_futures::spawn_local(async move {
+            // The first paint in the agent's language, not English first.
+            bt_widgets::prepare_language(&host).await;
+            mount(Rc::new(host), which);
+        });
     });
     std::mem::forget(_bridge);
 }

@@ -43,7 +43,11 @@ fn main() {
     };
     wasm_bindgen_futures::spawn_local(async move {
         match zaf::ZendeskHost::connect(client).await {
-            Ok(host) => mount(Rc::new(host)),
+            Ok(host) => {
+                // The first paint in the agent's language, not English first.
+                bt_widgets::prepare_language(&host).await;
+                mount(Rc::new(host))
+            }
             Err(_) => {
                 outside_zendesk("Zendesk did not answer the app. Reload the ticket to try again.")
             }

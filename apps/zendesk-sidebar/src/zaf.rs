@@ -149,16 +149,25 @@ pub struct ZendeskHost {
 impl ZendeskHost {
     /// Asks Zendesk for the context, settings, ticket and user.
     pub async fn connect(client: ZafClient) -> Result<Self, JsValue> {
-        let metadata = JsFuture::from(client.metadata()).await?;
-        let context = JsFuture::from(client.context()).await?;
+        // The three questions at once: each is a round trip to the Zendesk
+        // page, and the sidebar shows nothing until all are answered. The
+        // ticket paths are asked everywhere and read only on a ticket; an
+        // unknown path comes back under `errors` instead of failing the call.
+        let paths = js_sys::Array::of4(
+            &"currentUser".into(),
+            &"colorScheme".into(),
+            &"ticket.id".into(),
+            &"ticket.requester.email".into(),
+        );
+        let answers: js_sys::Array = JsFuture::from(js_sys::Promise::all(&js_sys::Array::of3(
+            &client.metadata(),
+            &client.context(),
+            &client.get(&paths),
+        )))
+        .await?
+        .unchecked_into();
+        let (metadata, context, data) = (answers.get(0), answers.get(1), answers.get(2));
         let on_ticket = prop_string(&context, "location").as_deref() == Some("ticket_sidebar");
-        let paths = js_sys::Array::of2(&"currentUser".into(), &"colorScheme".into());
-        if on_ticket {
-            paths.push(&"ticket.id".into());
-            paths.push(&"ticket.requester.email".into());
-        }
-        // Unknown paths come back under `errors` instead of failing the call.
-        let data = JsFuture::from(client.get(&paths)).await?;
         let user = prop(&data, "currentUser");
 
         let config = settings_of(&metadata);
@@ -174,7 +183,11 @@ impl ZendeskHost {
                 name,
                 email: prop_string(&user, "email"),
             }),
-            requester_email: prop_string(&data, "ticket.requester.email"),
+            requester_email: if on_ticket {
+                prop_string(&data, "ticket.requester.email")
+            } else {
+                None
+            },
             locale: prop_string(&user, "locale").unwrap_or_else(|| "en".into()),
             scheme: ColorScheme::parse(&prop_string(&data, "colorScheme").unwrap_or_default()),
             settings,

@@ -71,7 +71,7 @@ impl Ctx {
     fn new(host: Rc<dyn Host>) -> Self {
         let settings = Arc::new(SendWrapper::new(host.settings()));
         Self {
-            lang: RwSignal::new(Lang::from_locale(&host.locale())),
+            lang: RwSignal::new(Lang::En),
             scheme: RwSignal::new(host.color_scheme()),
             record: RwSignal::new(host.record_id().filter(|r| !r.trim().is_empty())),
             host: SendWrapper::new(host),
@@ -112,6 +112,33 @@ pub fn use_ctx() -> Ctx {
     use_context::<Ctx>().expect("bt-widgets: render widgets inside <WidgetRoot>")
 }
 
+/// Shows `to` at once when the widgets have its strings (English, a bundled
+/// or an already loaded language), else once its file has loaded
+/// ([`i18n::prepare`]); until then, or if it cannot load, the page stays in
+/// the language it shows. An app that awaits `prepare` before mounting never
+/// shows English first.
+/// `wanted` is the host's latest choice: a file that arrives after the host
+/// has moved on to another language changes nothing.
+fn switch_language(lang: RwSignal<Lang>, wanted: StoredValue<Lang>, to: Lang) {
+    wanted.set_value(to);
+    if i18n::available(to) {
+        lang.try_set(to);
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        if i18n::prepare(to).await && wanted.try_get_value() == Some(to) {
+            lang.try_set(to);
+        }
+    });
+}
+
+/// Loads the language of `host`'s user if the app does not bundle it (see
+/// [`i18n::prepare`]): awaited before mounting, the first paint is already
+/// in that language.
+pub async fn prepare_language(host: &dyn Host) {
+    i18n::prepare(Lang::from_locale(&host.locale())).await;
+}
+
 /// The root every app mounts: provides the host to the widgets, follows the
 /// host's language and colour scheme, and reports size changes to the host.
 #[component]
@@ -119,10 +146,10 @@ pub fn WidgetRoot(host: Rc<dyn Host>, children: Children) -> impl IntoView {
     ui::use_style("bt-root", include_str!("root.css"));
     let ctx = Ctx::new(Rc::clone(&host));
     let (lang, scheme, record) = (ctx.lang, ctx.scheme, ctx.record);
+    let wanted = StoredValue::new(Lang::En);
+    switch_language(lang, wanted, Lang::from_locale(&host.locale()));
     host.subscribe(Rc::new(move |event| match event {
-        HostEvent::Locale(l) => {
-            lang.try_set(Lang::from_locale(&l));
-        }
+        HostEvent::Locale(l) => switch_language(lang, wanted, Lang::from_locale(&l)),
         HostEvent::ColorScheme(s) => {
             scheme.try_set(s);
         }

@@ -3,6 +3,7 @@
 //! reference relative, [`CONFIG_EXAMPLE`] (every setting the page reads from
 //! `config.json` beside it) and [`README`] (the hosting steps).
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -48,13 +49,23 @@ of its own.
      dark). issues, teams and allow_general_queue are read but unused here.
    The page reads its settings only from config.json, never from the button
    URL, so a crafted link cannot point agents at another appliance.
-2. Host the folder over HTTPS. The broker serves it when the folder is in
-   its BT_DIST_DIR (as halo/).
+2. Host the folder over HTTPS, all of it: i18n/ holds the page's German,
+   French, Spanish and Japanese, loaded only in those languages. The broker
+   serves it when the folder is in its BT_DIST_DIR (as halo/).
 3. In HaloPSA add a custom button on assets whose URL is
      https://YOUR-HOST/PATH/index.html?asset=${INVENTORY_NUMBER}
    (add &ticket=... to use the ticket as the session's external key; without
    it the inventory number is).
 ";
+
+/// What the folder's files name that it will not hold once hosted. The page
+/// preloads config.json, which the admin writes beside it (the README's step
+/// 1); every other file it names must be in the folder.
+pub fn reference_problems(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut hosted = files.clone();
+    hosted.insert("config.json".into(), Vec::new());
+    html::reference_problems(&hosted, "", &[])
+}
 
 /// Writes and checks `out/halo/`; a folder whose page refers to files it
 /// does not hold is removed.
@@ -64,7 +75,7 @@ pub fn package(root: &Path, dist: &Path, out: &Path) -> Result<(), String> {
     relative_index(&mut files).map_err(|e| format!("halo: {e}"))?;
     files.insert("config.example.json".into(), CONFIG_EXAMPLE.into());
     files.insert("README.txt".into(), README.into());
-    let problems = html::reference_problems(&files, "", &[]);
+    let problems = reference_problems(&files);
     if !problems.is_empty() {
         let _ = fs::remove_dir_all(&dir);
         return Err(listing(

@@ -59,13 +59,20 @@ fn setting_name(method: JumpMethod) -> &'static str {
 
 /// One line per method turned on without a Jumpoint: which method is out,
 /// and which setting to ask an admin about.
-fn unavailable_methods(lang: RwSignal<Lang>, settings: &Settings, console: Console) -> impl IntoView {
+fn unavailable_methods(
+    lang: RwSignal<Lang>,
+    settings: &Settings,
+    console: Console,
+) -> impl IntoView {
     enabled_methods(settings, console)
         .filter(|m| lacks_jumpoint(settings, *m))
         .map(|m| {
             let text = Signal::derive(move || {
                 let a = jump(lang.get());
-                i18n::fill(a.needs_jumpoint_ask_admin, &[method_label(a, m), setting_name(m)])
+                i18n::fill(
+                    a.needs_jumpoint_ask_admin,
+                    &[method_label(a, m), setting_name(m)],
+                )
             });
             view! { <p class="bt-notice bt-jump-unavailable" data-method=m.as_str()>{text}</p> }
         })

@@ -156,8 +156,11 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
     });
     // A failed status check is shown until a key request answers (its own
     // answer then tells the agent where things stand).
-    let rep_error =
-        Signal::derive(move || rep.get().and_then(Result::err).filter(|_| result.with(Option::is_none)));
+    let rep_error = Signal::derive(move || {
+        rep.get()
+            .and_then(Result::err)
+            .filter(|_| result.with(Option::is_none))
+    });
     let show_queue = options.with_untracked(|o| o.len() > 1);
     let button_label = Signal::derive(move || {
         let a = key(lang.get());
@@ -196,7 +199,13 @@ fn KeyGenerator(settings: Settings, record: String) -> impl IntoView {
 /// The invitation's text: the appliance's `body`, where a line giving the
 /// expiry as a raw timestamp (`2026-12-02T08:47:49 UTC`) becomes one a
 /// customer reads at a glance: "expires in 20 minutes (at 08:47 UTC)".
-fn mail_body(body: &str, raw_expiry: &str, expires: Option<f64>, now_ms: f64, lang: crate::i18n::Lang) -> String {
+fn mail_body(
+    body: &str,
+    raw_expiry: &str,
+    expires: Option<f64>,
+    now_ms: f64,
+    lang: crate::i18n::Lang,
+) -> String {
     let Some(expires) = expires else {
         return body.to_owned();
     };

@@ -87,9 +87,8 @@ pub fn broker_error(error: BrokerError) -> AnyView {
             shown.with(|all| {
                 let mine = all.iter().find(|s| s.id == id);
                 mine.is_some_and(|mine| {
-                    all.iter().any(|s| {
-                        s.key == key && s.id != id && precedes(&s.el, &mine.el)
-                    })
+                    all.iter()
+                        .any(|s| s.key == key && s.id != id && precedes(&s.el, &mine.el))
                 })
             })
         })

@@ -160,9 +160,15 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec, lang: Option<RwSi
             let used = value.with(|v| used(v, unit));
             let common = i18n::common(lang.map(|l| l.get()).unwrap_or_default());
             let (text, over) = if used <= max {
-                (i18n::fill(common.chars_left, &[&(max - used).to_string()]), false)
+                (
+                    i18n::fill(common.chars_left, &[&(max - used).to_string()]),
+                    false,
+                )
             } else {
-                (i18n::fill(common.chars_over, &[&(used - max).to_string()]), true)
+                (
+                    i18n::fill(common.chars_over, &[&(used - max).to_string()]),
+                    true,
+                )
             };
             counter.set_text_content(Some(&text));
             let _ = counter.class_list().toggle_with_force("bt-over", over);
@@ -231,14 +237,17 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec, lang: Option<RwSi
         effect(move || match error.get() {
             Some(message) => {
                 let _ = control.set_attribute("aria-invalid", "true");
-                let _ = control.set_attribute("aria-describedby", &describe(true).unwrap_or_default());
+                let _ =
+                    control.set_attribute("aria-describedby", &describe(true).unwrap_or_default());
                 error_el.set_text_content(Some(&message));
                 error_el.set_hidden(false);
             }
             None => {
                 let _ = control.remove_attribute("aria-invalid");
                 match describe(false) {
-                    Some(ids) => control.set_attribute("aria-describedby", &ids).unwrap_or(()),
+                    Some(ids) => control
+                        .set_attribute("aria-describedby", &ids)
+                        .unwrap_or(()),
                     None => control.remove_attribute("aria-describedby").unwrap_or(()),
                 }
                 error_el.set_text_content(None);

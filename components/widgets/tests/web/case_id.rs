@@ -62,7 +62,9 @@ async fn copy_button_works_from_the_keyboard() {
 
 #[wasm_bindgen_test]
 async fn on_a_case_the_hint_says_case() {
-    let host = FakeHost::new().case_record().record(Some("5003000000D8cuIAAR"));
+    let host = FakeHost::new()
+        .case_record()
+        .record(Some("5003000000D8cuIAAR"));
     let m = mount(&host, || view! { <CaseId/> });
     settle().await;
     let hint = m.text_of(".bt-case-id .bt-hint");
@@ -72,5 +74,7 @@ async fn on_a_case_the_hint_says_case() {
     let host = FakeHost::new();
     let m = mount(&host, || view! { <CaseId/> });
     settle().await;
-    assert!(m.text_of(".bt-case-id .bt-hint").ends_with("to this ticket."));
+    assert!(m
+        .text_of(".bt-case-id .bt-hint")
+        .ends_with("to this ticket."));
 }

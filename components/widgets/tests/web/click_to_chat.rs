@@ -172,11 +172,21 @@ async fn the_limits_show_in_characters_while_typing() {
     let details = m.get("textarea[name=details]");
     assert_eq!(details.get_attribute("maxlength").as_deref(), Some("1024"));
     let counter_of = |control: &web_sys::Element| {
-        let ids = control.get_attribute("aria-describedby").expect("described by its counter");
-        let id = ids.split(' ').find(|i| i.ends_with("-count")).expect("a counter id").to_owned();
+        let ids = control
+            .get_attribute("aria-describedby")
+            .expect("described by its counter");
+        let id = ids
+            .split(' ')
+            .find(|i| i.ends_with("-count"))
+            .expect("a counter id")
+            .to_owned();
         m.text_of(&format!("#{id}"))
     };
-    assert_eq!(counter_of(&details), "1024 characters left", "shown before typing");
+    assert_eq!(
+        counter_of(&details),
+        "1024 characters left",
+        "shown before typing"
+    );
     m.type_into("textarea[name=details]", "The printer jams.");
     settle().await;
     assert_eq!(counter_of(&details), "1007 characters left");
@@ -192,8 +202,16 @@ async fn the_limits_show_in_characters_while_typing() {
 
     // An error keeps the counter in the description, and speaks characters.
     m.click("button[type=submit]");
-    wait_for("the error", || details.get_attribute("aria-invalid").is_some()).await;
-    assert!(m.text().contains("Too long: shorten it by about 6 characters."), "{}", m.text());
+    wait_for("the error", || {
+        details.get_attribute("aria-invalid").is_some()
+    })
+    .await;
+    assert!(
+        m.text()
+            .contains("Too long: shorten it by about 6 characters."),
+        "{}",
+        m.text()
+    );
     assert!(!m.text().contains("bytes"), "{}", m.text());
     let ids = details.get_attribute("aria-describedby").unwrap();
     assert!(ids.contains("-err") && ids.contains("-count"), "{ids}");

@@ -1,7 +1,7 @@
 use bt_widgets::host::{FakeHost, Method};
 use bt_widgets::{SessionHistory, SessionKeyPanel};
-use wasm_bindgen::JsCast;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::support::*;
@@ -270,18 +270,29 @@ async fn one_appliance_failure_is_spelled_out_once_per_page() {
     // The first on the page has the details, the later one points up.
     assert!(m.is_visible(".bt-session-key .bt-error-detail"));
     assert!(m.is_visible(".bt-history .bt-error-repeat"));
-    assert_eq!(m.text_of(".bt-history .bt-error-repeat"), "Not available: see the message above.");
+    assert_eq!(
+        m.text_of(".bt-history .bt-error-repeat"),
+        "Not available: see the message above."
+    );
 
     m.click(".bt-session-key-form button[type=submit]");
     wait_for("the key request", || {
-        host.recorded().requests.iter().any(|r| r.path == "/v1/session-keys")
+        host.recorded()
+            .requests
+            .iter()
+            .any(|r| r.path == "/v1/session-keys")
     })
     .await;
     settle().await;
     assert_eq!(visible_headlines(&m), [headline("appliance_error")]);
 
     // A different failure is its own message.
-    host.respond(Method::Get, "/v1/sessions", 502, &error_body("appliance_unreachable", "Timed out."));
+    host.respond(
+        Method::Get,
+        "/v1/sessions",
+        502,
+        &error_body("appliance_unreachable", "Timed out."),
+    );
     m.click(".bt-refresh");
     wait_for("the second message", || visible_headlines(&m).len() == 2).await;
 }

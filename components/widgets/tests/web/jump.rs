@@ -531,7 +531,11 @@ async fn a_method_without_a_jumpoint_is_left_out_and_the_agent_told_whom_to_ask(
         .collect();
     assert_eq!(
         offered,
-        ["Pinned Jump Client", "Push and Start Local", "Start VNC Session"]
+        [
+            "Pinned Jump Client",
+            "Push and Start Local",
+            "Start VNC Session"
+        ]
     );
     let notices: Vec<String> = m
         .all(".bt-jump-unavailable")
@@ -567,7 +571,9 @@ async fn the_title_the_first_method_and_its_button_say_different_things() {
     );
     // The form is named by its method.
     assert_eq!(
-        m.get(&form("pinned")).get_attribute("aria-label").as_deref(),
+        m.get(&form("pinned"))
+            .get_attribute("aria-label")
+            .as_deref(),
         Some("Pinned Jump Client")
     );
     for lang in ["de", "fr", "es", "ja"] {
@@ -589,7 +595,10 @@ async fn the_title_the_first_method_and_its_button_say_different_things() {
 async fn the_target_goes_out_as_the_agent_typed_it() {
     let host = FakeHost::new();
     let m = jump_to(&host).await;
-    m.type_into(&format!("{} input[name=target]", form("remote")), " ABCDEF02 ");
+    m.type_into(
+        &format!("{} input[name=target]", form("remote")),
+        " ABCDEF02 ",
+    );
     m.click(&format!("{} button[type=submit]", form("remote")));
     let p = params(&host.last_opened().expect("a link"));
     assert_eq!(p["target"], "ABCDEF02", "validated, not rewritten");

@@ -112,7 +112,11 @@ async fn generates_a_key_with_url_copy_email_qr_and_countdown() {
         "{}",
         p["body"]
     );
-    assert!(p["body"].contains("This session key expires in 5 minutes (at "), "{}", p["body"]);
+    assert!(
+        p["body"].contains("This session key expires in 5 minutes (at "),
+        "{}",
+        p["body"]
+    );
 
     m.click(".bt-key-url button");
     wait_for("copied", || !host.recorded().copied.is_empty()).await;
@@ -257,7 +261,9 @@ async fn warns_before_the_agent_meets_not_available() {
     .await;
     settle().await;
     assert!(!m.is_visible(".bt-warning"));
-    assert!(!m.text().contains("No one is logged in to the representative console"));
+    assert!(!m
+        .text()
+        .contains("No one is logged in to the representative console"));
 }
 
 #[wasm_bindgen_test]
@@ -468,7 +474,10 @@ async fn enter_on_generate_keeps_the_focus_on_the_button_while_busy() {
     wait_for("busy", || button.text_content().unwrap() == "Generating…").await;
     let focused = || doc().active_element() == Some(button.clone().unchecked_into());
     assert!(focused(), "focus left the button while it was busy");
-    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"));
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
     // A second press while busy asks nothing more.
     button.click();
     wait_for("the key", || m.find(".bt-key").is_some()).await;
@@ -486,7 +495,10 @@ async fn the_not_logged_in_warning_is_only_for_my_queue() {
     // A team or the general queue takes keys while the agent is logged out.
     m.choose("select[name=queue]", "general");
     settle().await;
-    assert!(!m.is_visible(".bt-warning"), "warning for the general queue");
+    assert!(
+        !m.is_visible(".bt-warning"),
+        "warning for the general queue"
+    );
     m.choose("select[name=queue]", "team:7");
     settle().await;
     assert!(!m.is_visible(".bt-warning"), "warning for a team queue");
@@ -510,9 +522,17 @@ async fn an_unmapped_agent_sees_the_real_error_without_the_warning() {
     settle().await;
     m.click(".bt-session-key-form button[type=submit]");
     wait_for("the error", || m.find(".bt-result .bt-error").is_some()).await;
-    assert_eq!(m.text_of(".bt-result .bt-error-headline"), headline("rep_not_found"));
+    assert_eq!(
+        m.text_of(".bt-result .bt-error-headline"),
+        headline("rep_not_found")
+    );
     assert!(!m.is_visible(".bt-warning"), "{}", m.text());
-    assert!(!m.text().contains("No one is logged in to the representative console"), "{}", m.text());
+    assert!(
+        !m.text()
+            .contains("No one is logged in to the representative console"),
+        "{}",
+        m.text()
+    );
 }
 
 /// A key whose mail gives the expiry as the appliance writes it.
@@ -541,10 +561,15 @@ async fn the_invitation_gives_the_expiry_in_the_customers_terms() {
     let body = params(&href)["body"].clone();
     let at = &expires[11..16];
     assert!(
-        body.ends_with(&format!("This session key expires in 20 minutes (at {at} UTC).")),
+        body.ends_with(&format!(
+            "This session key expires in 20 minutes (at {at} UTC)."
+        )),
         "{body}"
     );
-    assert!(!body.contains(&expires[..16]), "the raw timestamp stays: {body}");
+    assert!(
+        !body.contains(&expires[..16]),
+        "the raw timestamp stays: {body}"
+    );
     assert!(body.starts_with("Click on the link below.\n\nhttps://support.example.com/?ak=abc"));
     assert!(m.find(".bt-no-recipient").is_none(), "a recipient is known");
 }
@@ -559,7 +584,9 @@ async fn a_day_long_key_expires_in_hours() {
     let body = params(&m.get("a[href^='mailto:']").get_attribute("href").unwrap())["body"].clone();
     let at = &expires[11..16];
     assert!(
-        body.ends_with(&format!("This session key expires in 24 hours (at {at} UTC).")),
+        body.ends_with(&format!(
+            "This session key expires in 24 hours (at {at} UTC)."
+        )),
         "{body}"
     );
 }
@@ -573,7 +600,8 @@ async fn without_a_customer_address_the_mail_button_says_so() {
     wait_for("the key", || m.find(".bt-key").is_some()).await;
     assert!(m.is_visible(".bt-no-recipient"));
     assert!(
-        m.text_of(".bt-no-recipient").starts_with("No customer e-mail address"),
+        m.text_of(".bt-no-recipient")
+            .starts_with("No customer e-mail address"),
         "{}",
         m.text()
     );
@@ -596,5 +624,8 @@ async fn copy_is_off_once_the_key_expired() {
     assert!(copy_buttons().iter().all(|b| !b.disabled()));
     host.advance_clock(11.0 * 60_000.0);
     wait_for("expiry", || m.text().contains("has expired")).await;
-    assert!(copy_buttons().iter().all(|b| b.disabled()), "Copy still on for an expired key");
+    assert!(
+        copy_buttons().iter().all(|b| b.disabled()),
+        "Copy still on for an expired key"
+    );
 }

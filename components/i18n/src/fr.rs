@@ -1,8 +1,8 @@
 //! Français.
 
 #[cfg(feature = "agent")]
-use super::{AgentText, BrokerText, HistoryText, JumpText, KeyText};
-use super::{ChatText, Common, FieldNames, Problems};
+use crate::{AgentText, BrokerText, HistoryText, JumpText, KeyText};
+use crate::{ChatText, Common, FieldNames, Problems};
 
 pub static COMMON: Common = Common {
     not_configured: "Les paramètres de l'application sont à vérifier :",
