@@ -24,15 +24,20 @@ async function shippedFrame(s, handle) {
 }
 
 /** The Salesforce demo showing one component choice; returns its frame. */
-async function salesforce(view) {
+async function salesforce(view, watch = () => {}) {
   const s = await openPage(suite.browser);
+  watch(s.context);
   await s.page.goto(`${suite.broker.url}/demo/salesforce/?view=${view}`);
   const frame = await shippedFrame(s, await s.page.waitForSelector(`iframe[data-view="${view}"]`));
   return { ...s, frame };
 }
 
 test('Salesforce "Session Key": the broker key appears in the Case page', async () => {
-  const s = await salesforce('session-key');
+  const tokens = [];
+  const s = await salesforce('session-key', (context) => context.on('request', (r) => { if (r.url().includes('/dev/host-token')) tokens.push(r.url()); }));
+  // index.html posts `ready` before the wasm runs and bridge.rs takes the
+  // answer over: one handshake, so the parent mints one token.
+  assert.equal(tokens.length, 1, `one ready, one token: ${tokens.join(', ')}`);
   await s.frame.getByRole('button', { name: 'Generate Session Key' }).click();
   const key = s.frame.getByLabel('Session Key', { exact: true });
   await key.waitFor();

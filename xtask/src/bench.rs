@@ -179,7 +179,7 @@ fn load() -> Result {
     crate::build::build()?;
     crate::package::package()?;
     crate::demo::build_broker()?;
-    step("load benchmark (10 cold loads per page)");
+    step("load benchmark (20 cold loads per page)");
     let out = cmd("node")
         .arg("tests/bench/load.mjs")
         .env("BT_BROKER_BIN", crate::demo::broker_binary())

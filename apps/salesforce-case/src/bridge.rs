@@ -20,6 +20,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub const PROTOCOL: &str = "bt-embed/1";
+/// What index.html's early handshake leaves on `window`: `{ queue, listener }`.
+const EARLY: &str = "btEmbedEarly";
 /// Apex mints 5-minute tokens; ask for a new one a minute before that.
 const TOKEN_FRESH_MS: f64 = 4.0 * 60.0 * 1000.0;
 /// How long to wait for the LWC to answer a `token-request`.
@@ -86,12 +88,27 @@ impl Bridge {
                 }
             },
         );
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        let Some(window) = web_sys::window() else {
+            return bridge;
+        };
+        let _ =
+            window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        // index.html posted `ready` while the wasm loaded and kept what came
+        // back: take its messages over, through the same checks, in order.
+        let early = Reflect::get(&window, &EARLY.into()).unwrap_or(JsValue::UNDEFINED);
+        if early.is_object() {
+            if let Ok(early_listener) = prop(&early, "listener").dyn_into::<js_sys::Function>() {
+                let _ = window.remove_event_listener_with_callback("message", &early_listener);
+            }
+            let _ = Reflect::delete_property(window.unchecked_ref::<Object>(), &EARLY.into());
+            let handle: &js_sys::Function = listener.as_ref().unchecked_ref();
+            for event in js_sys::Array::from(&prop(&early, "queue")).iter() {
+                let _ = handle.call1(&JsValue::NULL, &event);
+            }
+        } else {
+            bridge.post("ready", &[]);
         }
         *bridge._listener.borrow_mut() = Some(listener);
-        bridge.post("ready", &[]);
         bridge
     }
 

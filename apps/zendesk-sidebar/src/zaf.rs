@@ -68,11 +68,50 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
 /// no `origin`/`app_guid` in the query: `init()` answers `false`).
 pub fn init_client() -> Option<ZafClient> {
     let global = js_sys::global();
+    // index.html made the client while the wasm loaded (one client per page:
+    // a second `init()` would register the app twice).
+    let early = prop(&prop(&global, EARLY), "client");
+    if early.is_object() {
+        return Some(early.unchecked_into());
+    }
     let zaf = prop(&global, "ZAFClient");
     let init = prop(&zaf, "init").dyn_into::<js_sys::Function>().ok()?;
     let client = init.call0(&zaf).ok()?;
     client.is_object().then(|| client.unchecked_into())
 }
+
+/// What index.html leaves on `window` when it starts ZAF before the wasm
+/// runs: `{ client, answers }`, `answers` being the promise of
+/// [`startup_answers`]' three answers.
+const EARLY: &str = "btZafEarly";
+
+/// `[metadata, context, get(paths)]` of the sidebar's start, asked at once:
+/// the promise index.html already made (taken once), or made now.
+fn startup_answers(client: &ZafClient) -> Promise {
+    let global = js_sys::global();
+    let early = prop(&global, EARLY);
+    if let Ok(answers) = prop(&early, "answers").dyn_into::<Promise>() {
+        let _ = Reflect::delete_property(global.unchecked_ref::<Object>(), &EARLY.into());
+        return answers;
+    }
+    let paths = js_sys::Array::new();
+    for path in STARTUP_PATHS {
+        paths.push(&JsValue::from_str(path));
+    }
+    Promise::all(&js_sys::Array::of3(
+        &client.metadata(),
+        &client.context(),
+        &client.get(&paths),
+    ))
+}
+
+/// What the sidebar reads at its start (index.html asks for the same).
+const STARTUP_PATHS: [&str; 4] = [
+    "currentUser",
+    "colorScheme",
+    "ticket.id",
+    "ticket.requester.email",
+];
 
 /// The element the broker puts the session into (`POST /zendesk/sidebar`).
 const SESSION_ELEMENT_ID: &str = "bt-broker-session";
@@ -153,19 +192,9 @@ impl ZendeskHost {
         // page, and the sidebar shows nothing until all are answered. The
         // ticket paths are asked everywhere and read only on a ticket; an
         // unknown path comes back under `errors` instead of failing the call.
-        let paths = js_sys::Array::of4(
-            &"currentUser".into(),
-            &"colorScheme".into(),
-            &"ticket.id".into(),
-            &"ticket.requester.email".into(),
-        );
-        let answers: js_sys::Array = JsFuture::from(js_sys::Promise::all(&js_sys::Array::of3(
-            &client.metadata(),
-            &client.context(),
-            &client.get(&paths),
-        )))
-        .await?
-        .unchecked_into();
+        let answers: js_sys::Array = JsFuture::from(startup_answers(&client))
+            .await?
+            .unchecked_into();
         let (metadata, context, data) = (answers.get(0), answers.get(1), answers.get(2));
         let on_ticket = prop_string(&context, "location").as_deref() == Some("ticket_sidebar");
         let user = prop(&data, "currentUser");
