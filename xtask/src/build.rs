@@ -1,6 +1,6 @@
 //! `cargo xtask build`: each trunk app's release bundle into `target/dist/APP/`.
 
-use crate::util::{cmd, output, root, run, step, trunk_apps, Result};
+use crate::util::{cmd, output, packages, root, run, step, trunk_apps, Result};
 use bt_i18n::Lang;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -104,40 +104,13 @@ impl SizeStd {
 /// The apps whose wasm has every language (bt-widgets' `all-languages`
 /// feature); the others get their language files from [`write_language_files`].
 fn apps_bundling_languages() -> Result<Vec<String>> {
-    let meta = output(cmd(env!("CARGO")).args(["metadata", "--no-deps", "--format-version", "1"]))
-        .ok_or("cargo metadata failed")?;
-    let meta: serde_json::Value =
-        serde_json::from_str(&meta).map_err(|e| format!("cargo metadata: {e}"))?;
     let apps = root().join("apps");
-    let mut bundling = Vec::new();
-    for package in meta["packages"].as_array().into_iter().flatten() {
-        let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
-        let Some(dir) = manifest
-            .parent()
-            .filter(|d| d.parent() == Some(apps.as_path()))
-        else {
-            continue;
-        };
-        let all = package["dependencies"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|dep| {
-                dep["name"] == "bt-widgets"
-                    && dep["features"]
-                        .as_array()
-                        .is_some_and(|f| f.iter().any(|f| f == "all-languages"))
-            });
-        if all {
-            bundling.push(
-                dir.file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
-        }
-    }
-    Ok(bundling)
+    Ok(packages()?
+        .into_iter()
+        .filter(|p| p.dir.parent() == Some(apps.as_path()))
+        .filter(|p| p.enables("bt-widgets", "all-languages"))
+        .filter_map(|p| Some(p.dir.file_name()?.to_string_lossy().into_owned()))
+        .collect())
 }
 
 /// `dist/i18n/LANG.json` for every language but English (always in the

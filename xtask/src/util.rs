@@ -88,8 +88,21 @@ pub fn is_root() -> bool {
 /// Workspace packages with their `[package.metadata.xtask]` tables.
 pub struct Package {
     pub name: String,
+    /// The folder of its Cargo.toml.
+    pub dir: PathBuf,
     pub wasm: bool,
     pub wasm_tests: bool,
+    /// Its dependencies with the features it turns on in each.
+    pub dependencies: Vec<(String, Vec<String>)>,
+}
+
+impl Package {
+    /// Whether it turns on `feature` of its dependency `dependency`.
+    pub fn enables(&self, dependency: &str, feature: &str) -> bool {
+        self.dependencies
+            .iter()
+            .any(|(name, features)| name == dependency && features.iter().any(|f| f == feature))
+    }
 }
 
 pub fn packages() -> Result<Vec<Package>> {
@@ -110,10 +123,30 @@ pub fn packages() -> Result<Vec<Package>> {
         .iter()
         .map(|p| {
             let x = &p["metadata"]["xtask"];
+            let strings = |v: &serde_json::Value| -> Vec<String> {
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            };
             Package {
                 name: p["name"].as_str().unwrap_or_default().to_owned(),
+                dir: PathBuf::from(p["manifest_path"].as_str().unwrap_or_default())
+                    .parent()
+                    .map(PathBuf::from)
+                    .unwrap_or_default(),
                 wasm: x["wasm"].as_bool().unwrap_or(false),
                 wasm_tests: x["wasm-tests"].as_bool().unwrap_or(false),
+                dependencies: p["dependencies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|d| {
+                        let name = d["name"].as_str().unwrap_or_default().to_owned();
+                        (name, strings(&d["features"]))
+                    })
+                    .collect(),
             }
         })
         .collect())

@@ -452,7 +452,7 @@ pub fn parse(shape: u64, strings: Vec<String>) -> Result<&'static Catalogue, Ins
             .collect(),
     );
     // SAFETY: `Catalogue` and every section in it are `repr(C)` structs whose
-    // fields are all `&'static str` (checked below at compile time), so a
+    // fields are all `&'static str` (the `const` assertion above checks it), so a
     // `Catalogue` is laid out exactly as `[&'static str; Catalogue::LEN]`:
     // same size, same alignment, no padding, fields in declaration order,
     // which is the order of the file (`push_to`). `leaked` holds exactly
