@@ -9,10 +9,6 @@ use bt_widgets::host::{ConfiguredPage, PageConfig};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Where the admin's settings are, relative to the page (the messages
-/// below name it).
-const CONFIG_FILE: &str = "config.json";
-
 /// Why the page has no settings. The widgets would only list every setting
 /// as missing; these name the file to fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,25 +60,27 @@ fn button_params() -> (String, Option<String>) {
     (get("asset").unwrap_or_default(), get("ticket"))
 }
 
-/// The text of `config.json` beside the page.
+/// What index.html leaves on `window`: the promise of `[status, text]` of
+/// its request for `config.json` beside the page, made while the wasm
+/// loads (status 0 when nothing answered, text null when none was read).
+const EARLY: &str = "btHaloConfig";
+
+/// The text of `config.json` beside the page, from index.html's request.
 async fn config_text() -> Result<String, ConfigProblem> {
-    let window = web_sys::window().ok_or(ConfigProblem::Unreadable)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(CONFIG_FILE))
-        .await
+    let early = js_sys::Reflect::get(&js_sys::global(), &EARLY.into())
         .ok()
-        .and_then(|r| r.dyn_into().ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
         .ok_or(ConfigProblem::Unreadable)?;
-    match response.status() {
-        404 => return Err(ConfigProblem::Missing),
-        _ if !response.ok() => return Err(ConfigProblem::Unreadable),
-        _ => {}
-    }
-    let text = response.text().map_err(|_| ConfigProblem::Unreadable)?;
-    JsFuture::from(text)
+    let answer: js_sys::Array = JsFuture::from(early)
         .await
         .ok()
-        .and_then(|t| t.as_string())
-        .ok_or(ConfigProblem::Unreadable)
+        .and_then(|a| a.dyn_into().ok())
+        .ok_or(ConfigProblem::Unreadable)?;
+    match (answer.get(0).as_f64(), answer.get(1).as_string()) {
+        (Some(status), _) if status == 404.0 => Err(ConfigProblem::Missing),
+        (_, Some(text)) => Ok(text),
+        _ => Err(ConfigProblem::Unreadable),
+    }
 }
 
 /// Reads the button's parameters and `config.json`: the asset to prefill,

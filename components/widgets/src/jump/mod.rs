@@ -104,8 +104,9 @@ pub fn JumpTo(
         }
         // One form at a time, picked from a "Jump method" list as in the
         // representative console's Jump To dialog: seven stacked forms would
-        // fill a ticket sidebar. The others stay mounted (hidden), so what an
-        // agent typed in one survives a look at another.
+        // fill a ticket sidebar. The others stay mounted (hidden; each builds
+        // its fields when first shown), so what an agent typed in one
+        // survives a look at another.
         let chosen = RwSignal::new(methods[0].as_str().to_owned());
         let picker = (methods.len() > 1).then(|| {
             let list = methods.clone();
@@ -574,11 +575,11 @@ fn JumpForm(
         <form class="bt-form bt-jump-form" data-method=method.as_str() aria-label=label on:submit=submit
             hidden=move || !shown.get()
             on:keydown=enter_submits novalidate>
-            <div class="bt-jump-fields">{main.into_iter().map(field).collect_view()}</div>
+            <div class="bt-jump-fields">{main.into_iter().map(|f| field(f.built_when(shown))).collect_view()}</div>
             {has_more.then(|| view! {
                 <details class="bt-more">
                     <summary>{tr!(lang, jump.more_options)}</summary>
-                    <div class="bt-jump-fields">{more.into_iter().map(field).collect_view()}</div>
+                    <div class="bt-jump-fields">{more.into_iter().map(|f| field(f.built_when(shown))).collect_view()}</div>
                 </details>
             })}
             <button type="submit" class="bt-button bt-primary">{button}</button>

@@ -39,6 +39,8 @@ pub struct FieldSpec {
     /// A length limit shown while typing (text fields): a live "N
     /// characters left" counter tied to the control, and `maxlength`.
     pub limit: Option<(usize, Unit)>,
+    /// Built only once this is true (see [`FieldSpec::built_when`]).
+    pub when: Option<Signal<bool>>,
 }
 
 impl FieldSpec {
@@ -56,7 +58,16 @@ impl FieldSpec {
             value,
             error,
             limit: None,
+            when: None,
         }
+    }
+
+    /// Builds the control only once `shown` is true, then keeps it: a field
+    /// of a hidden form (Jump To starts with six of seven hidden) would
+    /// otherwise cost start-up time for DOM and effects nobody has seen.
+    pub fn built_when(mut self, shown: Signal<bool>) -> Self {
+        self.when = Some(shown);
+        self
     }
 
     /// Shows `max` (in `unit`) while the user types, before they pass it.
@@ -87,7 +98,26 @@ fn used(value: &str, unit: Unit) -> usize {
 pub fn field(spec: FieldSpec) -> impl IntoView {
     let holder = NodeRef::<leptos::html::Div>::new();
     let lang = use_context::<crate::Ctx>().map(|c| c.lang);
-    holder.on_load(move |div| build_field(&div, spec, lang));
+    holder.on_load(move |div| match spec.when {
+        Some(when) if !when.get_untracked() => {
+            // Built under the field's owner, not the watching effect's: an
+            // effect drops what it owns each time it runs again.
+            let owner = Owner::current();
+            let pending = std::cell::RefCell::new(Some(spec));
+            effect(move || {
+                if when.get() {
+                    if let Some(spec) = pending.borrow_mut().take() {
+                        let build = || build_field(&div, spec, lang);
+                        match &owner {
+                            Some(owner) => owner.with(build),
+                            None => build(),
+                        }
+                    }
+                }
+            });
+        }
+        _ => build_field(&div, spec, lang),
+    });
     view! { <div class="bt-field" node_ref=holder></div> }
 }
 
@@ -113,6 +143,7 @@ fn build_field(div: &web_sys::HtmlDivElement, spec: FieldSpec, lang: Option<RwSi
         value,
         error,
         limit,
+        when: _,
     } = spec;
     let Some(doc) = div.owner_document() else {
         return;

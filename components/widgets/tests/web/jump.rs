@@ -24,6 +24,14 @@ async fn pick(m: &Mounted, method: &str) {
     settle().await;
 }
 
+/// Shows every form once, as an agent looking through the list would: a
+/// form's fields are built when it is first shown.
+async fn show_every_form(m: &Mounted) {
+    for method in methods(m) {
+        pick(m, &method).await;
+    }
+}
+
 /// A host whose settings allow only the Jump methods named in `keep`
 /// (the settings' `allow_*` names without the prefix).
 fn allowing_only(keep: &'static [&'static str]) -> FakeHost {
@@ -75,6 +83,7 @@ async fn renders_every_allowed_form_with_the_guides_labels() {
         ]
     );
     // Jumpoints come from the settings; VNC may go without one.
+    show_every_form(&m).await;
     let jumpoints: Vec<String> = m
         .all(&format!("{} select[name=jumpoint] option", form("remote")))
         .iter()
@@ -171,6 +180,7 @@ async fn rdp_and_shell_options_travel_in_the_link() {
     let host = FakeHost::new();
     let m = jump_to(&host).await;
     let rdp = form("rdp");
+    pick(&m, "rdp").await;
     m.type_into(&format!("{rdp} input[name=target]"), "10.0.0.5");
     m.type_into(&format!("{rdp} input[name=username]"), "CORP\\ann");
     m.choose(&format!("{rdp} select[name=display_size]"), "1280x720");
@@ -191,6 +201,7 @@ async fn rdp_and_shell_options_travel_in_the_link() {
     assert_eq!(p["session.custom.external_key"], "4711");
 
     let shell = form("shell");
+    pick(&m, "shell").await;
     m.type_into(&format!("{shell} input[name=target]"), "db-7");
     m.choose(&format!("{shell} select[name=protocol]"), "telnet");
     m.type_into(&format!("{shell} input[name=port]"), "2323");
@@ -228,6 +239,7 @@ async fn pinned_local_vpro_and_vnc_links() {
         ("start_pinned_client_session", "Front desk PC")
     );
 
+    pick(&m, "local").await;
     m.type_into(
         &format!("{} input[name=target]", form("local")),
         "printer-3",
@@ -239,6 +251,7 @@ async fn pinned_local_vpro_and_vnc_links() {
         ("push_and_start_local", "printer-3")
     );
 
+    pick(&m, "vpro").await;
     m.type_into(&format!("{} input[name=target]", form("vpro")), "amt-host");
     m.click(&format!("{} button[type=submit]", form("vpro")));
     let p = params(&host.last_opened().unwrap());
@@ -247,6 +260,7 @@ async fn pinned_local_vpro_and_vnc_links() {
         ("start_vpro_session", "London DC")
     );
 
+    pick(&m, "vnc").await;
     m.type_into(&format!("{} input[name=target]", form("vnc")), "mac-mini");
     m.type_into(&format!("{} input[name=port]", form("vnc")), "5901");
     m.click(&format!("{} button[type=submit]", form("vnc")));
@@ -360,6 +374,7 @@ async fn web_console_setting_switches_links_and_hides_vpro() {
     let host = FakeHost::new().settings_with(|r| r.console = "web".into());
     let m = jump_to(&host).await;
     assert!(!methods(&m).contains(&"vpro".to_owned()));
+    pick(&m, "local").await;
     m.type_into(&format!("{} input[name=target]", form("local")), "pc-1");
     m.click(&format!("{} button[type=submit]", form("local")));
     let p = params(&host.last_opened().unwrap());
@@ -372,6 +387,7 @@ async fn web_console_setting_switches_links_and_hides_vpro() {
     let host = FakeHost::new();
     let m = mount(&host, || view! { <JumpTo console=Console::Web/> });
     settle().await;
+    pick(&m, "local").await;
     m.type_into(&format!("{} input[name=target]", form("local")), "pc-1");
     m.click(&format!("{} button[type=submit]", form("local")));
     assert_eq!(params(&host.last_opened().unwrap())["type"], "web_console");
@@ -391,10 +407,12 @@ async fn prefilled_target_from_the_host() {
         value(&format!("{} input[name=search]", form("pinned"))),
         "ASSET-0042"
     );
+    pick(&m, "rdp").await;
     assert_eq!(
         value(&format!("{} input[name=target]", form("rdp"))),
         "ASSET-0042"
     );
+    pick(&m, "pinned").await;
     m.click(&format!("{} button[type=submit]", form("pinned")));
     assert_eq!(
         params(&host.last_opened().unwrap())["search_string"],
@@ -419,6 +437,7 @@ async fn enter_in_a_field_submits_its_form() {
 async fn blocked_popup_shows_the_link_to_click() {
     let host = FakeHost::new().block_popups();
     let m = jump_to(&host).await;
+    pick(&m, "local").await;
     m.type_into(&format!("{} input[name=target]", form("local")), "pc-9");
     m.click(&format!("{} button[type=submit]", form("local")));
     wait_for("fallback", || m.find(".bt-blocked a").is_some()).await;
@@ -441,6 +460,7 @@ async fn unsaved_ticket_has_no_forms_until_saved() {
     assert!(methods(&m).is_empty());
     host.emit(HostEvent::Record(Some("9001".into())));
     wait_for("forms", || !methods(&m).is_empty()).await;
+    pick(&m, "local").await;
     m.type_into(&format!("{} input[name=target]", form("local")), "pc-1");
     m.click(&format!("{} button[type=submit]", form("local")));
     assert_eq!(
@@ -488,6 +508,12 @@ async fn one_form_at_a_time_behind_the_jump_method_list() {
         "the first allowed method to begin with"
     );
 
+    // A hidden form's controls are built when it is first shown (start-up
+    // time); from then on they stay.
+    assert!(m
+        .find(&format!("{} input[name=target]", form("remote")))
+        .is_none());
+    pick(&m, "remote").await;
     m.type_into(
         &format!("{} input[name=target]", form("remote")),
         "10.1.2.3",
@@ -549,6 +575,7 @@ async fn a_method_without_a_jumpoint_is_left_out_and_the_agent_told_whom_to_ask(
          to the “Jumpoints” setting, or to turn off “Allow Remote Desktop (RDP) Session”."
     );
     // What needs no Jumpoint still works.
+    pick(&m, "local").await;
     m.type_into("form[data-method=local] input[name=target]", "pc-17");
     m.click("form[data-method=local] button[type=submit]");
     let p = params(&host.last_opened().expect("a link"));
@@ -595,6 +622,7 @@ async fn the_title_the_first_method_and_its_button_say_different_things() {
 async fn the_target_goes_out_as_the_agent_typed_it() {
     let host = FakeHost::new();
     let m = jump_to(&host).await;
+    pick(&m, "remote").await;
     m.type_into(
         &format!("{} input[name=target]", form("remote")),
         " ABCDEF02 ",
@@ -602,6 +630,7 @@ async fn the_target_goes_out_as_the_agent_typed_it() {
     m.click(&format!("{} button[type=submit]", form("remote")));
     let p = params(&host.last_opened().expect("a link"));
     assert_eq!(p["target"], "ABCDEF02", "validated, not rewritten");
+    pick(&m, "local").await;
     m.type_into(&format!("{} input[name=target]", form("local")), "PC-0042");
     m.click(&format!("{} button[type=submit]", form("local")));
     assert_eq!(params(&host.last_opened().unwrap())["hostname"], "PC-0042");
