@@ -200,12 +200,14 @@ async fn run(args: Args) -> Result<(), String> {
     let broker = bt_broker::start_with(config, extra)
         .await
         .map_err(|e| e.to_string())?;
+    // Handlers first: whoever reads the lines below may stop the broker at once.
+    let stop = bt_broker::server::shutdown_signal();
     let url = broker.url();
     tracing::info!(%url, "bt-broker listening");
     if let Some(s) = &sandbox {
         s.announce_broker(&url);
     }
-    bt_broker::server::shutdown_signal().await;
+    stop.await;
     broker.shutdown().await;
     tracing::info!("bt-broker stopped");
     Ok(())
