@@ -29,10 +29,7 @@ async function timeToReady(browser, url, frameSelector) {
   const context = await browser.newContext();
   let resolve;
   const marked = new Promise((r) => { resolve = r; });
-  await context.exposeBinding('__btBenchReady', ({ frame }, at) => {
-    // The app's own frame: the top page for a page, a child for a framed app.
-    if ((frame.parentFrame() !== null) === Boolean(frameSelector)) resolve(at);
-  });
+  await context.exposeBinding('__btBenchReady', ({ frame }, at) => resolve({ frame, at }));
   await context.addInitScript(() => {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
@@ -44,9 +41,11 @@ async function timeToReady(browser, url, frameSelector) {
   const navigated = page.goto(url, { waitUntil: 'commit' });
   let timer;
   const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no bt-ready from ${url} in 30 s`)), 30000); });
-  const readyAt = await Promise.race([marked, timeout]).finally(() => clearTimeout(timer));
+  const { frame, at: readyAt } = await Promise.race([marked, timeout]).finally(() => clearTimeout(timer));
   await navigated;
-  if (frameSelector) await page.waitForSelector(frameSelector); // the app is in the frame asked for
+  // The mark must come from the app: the top page, or the frame asked for.
+  const app = frameSelector ? await (await page.waitForSelector(frameSelector)).contentFrame() : page.mainFrame();
+  if (frame !== app) throw new Error(`bt-ready of ${url} came from ${frame.url()}, not from the app's frame`);
   const start = await page.evaluate(() => performance.timeOrigin);
   await context.close();
   return readyAt - start;
@@ -70,7 +69,7 @@ try {
     const p = median(plain);
     rows.push(`| ${c.name} | ${w.toFixed(1)} | ${p.toFixed(1)} | ${(w / p).toFixed(2)} |`);
   }
-  console.log(`Median of ${RUNS} cold loads (new browser context each), navigation start → \`bt-ready\` (reported by a PerformanceObserver; nothing injected into the page before), headless Chromium, served by \`bt-broker --sandbox\` (debug build) on loopback.\n`);
+  console.log(`Median of ${RUNS} cold loads (new browser context each), navigation start → \`bt-ready\` (reported by a PerformanceObserver through a binding; nothing of Playwright's injected into the page before), headless Chromium, served by \`bt-broker --sandbox\` (debug build) on loopback.\n`);
   console.log('| demo | wasm app (ms) | plain-JS page, same layout (ms) | ratio |\n|---|---:|---:|---:|');
   console.log(rows.join('\n'));
 } finally {
