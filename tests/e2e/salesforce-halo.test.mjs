@@ -229,6 +229,16 @@ test('Halo package: the guide\'s button URL opens the shipped page; Jump To goes
     assert.equal(params['session.custom.external_key'], INVENTORY_NUMBER, 'no ticket: the asset is the external key');
     assertNoFailedRequests(s, s.page.mainFrame(), `halo page ${url}`);
     assert.deepEqual(s.errors, []);
+    // What the page fetched before it was ready: its settings and its wasm;
+    // the glue and the stylesheets come inside index.html. (The favicon is
+    // the browser's own request, after the load event.)
+    const beforeReady = await s.page.evaluate(() => {
+      const ready = performance.getEntriesByName('bt-ready')[0].startTime;
+      return performance.getEntriesByType('resource').filter((e) => e.startTime < ready)
+        .map((e) => new URL(e.name).pathname.split('/').pop().replace(/-[0-9a-f]+_bg\.wasm$/, '_bg.wasm'))
+        .filter((name) => name !== 'favicon.ico').sort();
+    });
+    assert.deepEqual(beforeReady, ['config.json', 'halo_bg.wasm'], `${url}: to start, the page fetches only config.json and its wasm`);
   }
 });
 

@@ -24,6 +24,7 @@ pub fn build() -> Result {
         );
     }
     let bundling = apps_bundling_languages()?;
+    let inlining = apps_inlining_their_page()?;
     for app in apps {
         step(&format!("building {app} (release)"));
         let dist = root().join("target/dist").join(&app);
@@ -42,6 +43,11 @@ pub fn build() -> Result {
         // Leptos links (server_fn) but nothing can call are dropped; the
         // page's integrity hashes follow (tools/slim-bundle.mjs says why).
         run(cmd("node").arg("tools/slim-bundle.mjs").arg(&dist))?;
+        // The page then carries the glue and its stylesheets, and fetches only
+        // the wasm to start (inline_page.rs says why).
+        if inlining.contains(&app) {
+            crate::inline_page::inline_page(&dist)?;
+        }
     }
     Ok(())
 }
@@ -104,11 +110,20 @@ impl SizeStd {
 /// The apps whose wasm has every language (bt-widgets' `all-languages`
 /// feature); the others get their language files from [`write_language_files`].
 fn apps_bundling_languages() -> Result<Vec<String>> {
+    apps_where(|p| p.enables("bt-widgets", "all-languages"))
+}
+
+/// The apps with `inline-page = true` (their page is served as built).
+fn apps_inlining_their_page() -> Result<Vec<String>> {
+    apps_where(|p| p.inline_page)
+}
+
+/// The names of the packages in `apps/` that `pick` keeps.
+fn apps_where(pick: impl Fn(&crate::util::Package) -> bool) -> Result<Vec<String>> {
     let apps = root().join("apps");
     Ok(packages()?
         .into_iter()
-        .filter(|p| p.dir.parent() == Some(apps.as_path()))
-        .filter(|p| p.enables("bt-widgets", "all-languages"))
+        .filter(|p| p.dir.parent() == Some(apps.as_path()) && pick(p))
         .filter_map(|p| Some(p.dir.file_name()?.to_string_lossy().into_owned()))
         .collect())
 }

@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod demo;
 mod dist;
+mod inline_page;
 mod package;
 mod setup;
 mod test;

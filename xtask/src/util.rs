@@ -92,6 +92,9 @@ pub struct Package {
     pub dir: PathBuf,
     pub wasm: bool,
     pub wasm_tests: bool,
+    /// `inline-page`: `cargo xtask build` inlines its page's glue and
+    /// stylesheets (`inline_page.rs`).
+    pub inline_page: bool,
     /// Its dependencies with the features it turns on in each.
     pub dependencies: Vec<(String, Vec<String>)>,
 }
@@ -138,6 +141,7 @@ pub fn packages() -> Result<Vec<Package>> {
                     .unwrap_or_default(),
                 wasm: x["wasm"].as_bool().unwrap_or(false),
                 wasm_tests: x["wasm-tests"].as_bool().unwrap_or(false),
+                inline_page: x["inline-page"].as_bool().unwrap_or(false),
                 dependencies: p["dependencies"]
                     .as_array()
                     .into_iter()

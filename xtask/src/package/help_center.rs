@@ -187,7 +187,8 @@ fn inline_styles(html: &str) -> Vec<String> {
 /// a classic script: `export function f` → `function f`, the export list
 /// dropped, `import.meta.url` (only used when no bytes are given) replaced.
 /// Returns the body and the name of the default export (the async init).
-/// Refuses glue that imports other modules (JS snippets).
+/// Refuses glue that imports other modules (JS snippets). Also what
+/// `inline_page` puts into a page's module script.
 pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
     let mut out = String::with_capacity(glue.len());
     let mut default = None;
@@ -206,7 +207,7 @@ pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
             || trimmed.starts_with("import{")
             || trimmed.starts_with("import*")
         {
-            return Err(format!("the help-center glue imports another module (`{}`); wasm-bindgen JS snippets cannot go into the single-file asset", trimmed.trim()));
+            return Err(format!("the wasm-bindgen glue imports another module (`{}`); JS snippets cannot go into one script (the help-center asset, an inlined page)", trimmed.trim()));
         }
         if let Some(rest) = line.strip_prefix("export ") {
             let rest = rest.trim_start();
@@ -226,7 +227,7 @@ pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
                     || name.is_empty()
                 {
                     return Err(format!(
-                        "unexpected default export in the help-center glue: `{}`",
+                        "unexpected default export in the wasm-bindgen glue: `{}`",
                         line.trim()
                     ));
                 }
@@ -245,7 +246,7 @@ pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
             .any(|k| rest.starts_with(k));
             if !declaration {
                 return Err(format!(
-                    "unexpected export in the help-center glue: `{}`",
+                    "unexpected export in the wasm-bindgen glue: `{}`",
                     line.trim()
                 ));
             }
@@ -259,12 +260,12 @@ pub fn glue_to_classic(glue: &str) -> Result<(String, String), String> {
     let out = out.replace("import.meta.url", "document.baseURI");
     if out.contains("import.meta") || out.contains("import(") {
         return Err(
-            "the help-center glue uses import.meta or import(), which a classic script cannot"
+            "the wasm-bindgen glue uses import.meta or import(), which a classic script cannot"
                 .into(),
         );
     }
     let default =
-        default.ok_or("the help-center glue has no default export (wasm-bindgen's init)")?;
+        default.ok_or("the wasm-bindgen glue has no default export (wasm-bindgen's init)")?;
     Ok((out, default))
 }
 

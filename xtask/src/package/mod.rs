@@ -36,7 +36,7 @@ pub mod zendesk;
 pub mod zip;
 
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 use std::collections::BTreeMap;
 use std::fs;
