@@ -5,9 +5,10 @@
 //!
 //! Why: trunk's page fetches two stylesheets and the glue beside the wasm.
 //! Every request a new page makes waits its turn for a connection, and the
-//! glue must arrive, compile and run before the wasm can start: the Halo
-//! page reached `bt-ready` about 17 ms sooner inlined (BENCHMARKS.md, load
-//! steps of issue 16). The glue also opens with V8's compile hint
+//! glue must arrive, compile and run before the wasm can start. Measured on
+//! the Halo page (BENCHMARKS.md, "Load steps (issue 16, fourth round)"):
+//! `bt-ready` 7-10 ms sooner with the stylesheets inline, 17 ms sooner again
+//! with the glue. The glue also opens with V8's compile hint
 //! `//# allFunctionsCalledOnLoad`: the page calls nearly every glue function
 //! while it starts, and without the hint each one was compiled on first call
 //! on the main thread (89 compiles in a trace; 4 with it). Other engines
@@ -26,7 +27,8 @@ use lol_html::{element, text, RewriteStrSettings};
 use crate::package::help_center::glue_to_classic;
 
 /// V8's hint that every function of the script is called while the page
-/// loads, so it compiles them with the script, off the main thread.
+/// loads, so it compiles them all with the script, in one go, instead of
+/// each at its first call.
 pub const COMPILE_HINT: &str = "//# allFunctionsCalledOnLoad";
 
 /// Inlines `dist/index.html`'s local stylesheets and its wasm-bindgen glue
